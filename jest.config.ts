@@ -1,0 +1,33 @@
+import type { Config } from 'jest';
+
+// Tests import the libraries from their sources, so `pnpm test` needs no build step first.
+const moduleNameMapper = { '^@marketpipe/([a-z-]+)$': '<rootDir>/libs/$1/src' };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] as [string, Record<string, unknown>],
+};
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      moduleNameMapper,
+      transform,
+    },
+    {
+      displayName: 'integration',
+      // Unit tests need nothing; integration tests need the real Kafka, registry and Redis that
+      // this setup brings up (or finds, when KAFKA_BROKERS etc. are set).
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.itest.ts', '<rootDir>/test/**/*.itest.ts'],
+      testEnvironment: 'node',
+      moduleNameMapper,
+      transform,
+      testTimeout: 60_000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,34 @@
+import type { ServiceContext } from '@marketpipe/runtime';
+import type { TopicName } from '@marketpipe/contracts';
+import { Counter } from 'prom-client';
+import { KafkaBus } from './kafka';
+import type { KAFKA_CONFIG } from './kafka-config';
+
+/**
+ * Distributed-mode wiring shared by every service: a started KafkaBus whose DLQ traffic is a
+ * metric, whose readiness is a `/readyz` check, and which stops (flushes) with the service.
+ */
+export async function connectKafkaBus(
+  ctx: ServiceContext<typeof KAFKA_CONFIG>,
+  serviceName: string,
+  topics?: readonly TopicName[],
+): Promise<KafkaBus> {
+  const deadLetters = new Counter({
+    name: 'marketpipe_dlq_records_total',
+    help: 'Records parked in a DLQ, by source topic and reason',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [ctx.ops.metrics],
+  });
+  ctx.ops.setReady('kafka', false, 'connecting');
+  const bus = new KafkaBus({
+    config: ctx.config,
+    clientId: serviceName,
+    logger: ctx.logger,
+    ...(topics === undefined ? {} : { topics }),
+    onDeadLetter: (topic, reason) => deadLetters.inc({ topic, reason }),
+  });
+  await bus.start();
+  ctx.lifecycle.onStop('kafka-bus', () => bus.stop());
+  ctx.ops.setReady('kafka', true, 'connected, contracts registered');
+  return bus;
+}
