@@ -10,7 +10,7 @@ const config: Config = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
       testEnvironment: 'node',
       moduleNameMapper,
       transform,
@@ -25,7 +25,7 @@ const config: Config = {
       testEnvironment: 'node',
       moduleNameMapper,
       transform,
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration-timeout.ts'],
     },
   ],
 };

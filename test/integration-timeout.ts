@@ -1,0 +1,2 @@
+// Integration tests wait on real brokers, group joins and registries: seconds, not milliseconds.
+jest.setTimeout(60_000);

@@ -1,0 +1,22 @@
+// The README's configuration table is the operators' reference: every variable a service reads
+// must be in it, and it must not document variables that no longer exist.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KAFKA_CONFIG } from '@marketpipe/bus';
+import { SERVICE_CONFIG } from '@marketpipe/runtime';
+
+const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Contracts'));
+const documented = new Set([...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1] as string));
+
+describe('README configuration table', () => {
+  const known = new Set([...Object.keys(SERVICE_CONFIG), ...Object.keys(KAFKA_CONFIG)]);
+
+  it.each([...known])('documents %s', (name) => {
+    expect(documented.has(name)).toBe(true);
+  });
+
+  it('documents no variable that no service reads', () => {
+    expect([...documented].filter((name) => !known.has(name))).toEqual([]);
+  });
+});
