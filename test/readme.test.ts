@@ -7,7 +7,7 @@ import { SERVICE_CONFIG } from '@marketpipe/runtime';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Contracts'));
-const documented = new Set([...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1] as string));
+const documented = new Set([...section.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1] as string));
 
 describe('README configuration table', () => {
   const known = new Set([...Object.keys(SERVICE_CONFIG), ...Object.keys(KAFKA_CONFIG)]);
