@@ -43,6 +43,8 @@ describe('service start-up', () => {
     const p = run('consolidator', {
       KAFKA_BROKERS: process.env['KAFKA_BROKERS'],
       SCHEMA_REGISTRY_URL: process.env['SCHEMA_REGISTRY_URL'],
+      REDIS_URL: process.env['REDIS_URL'],
+      REDIS_PREFIX: 'marketpipe-test:',
       KAFKA_TOPIC_PARTITIONS: '3',
       OPS_HOST: '127.0.0.1',
       OPS_PORT: '18089',

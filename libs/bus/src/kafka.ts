@@ -160,10 +160,22 @@ export class KafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const serde = this.requireSerde();
-    const consumer = this.kafka.consumer({ groupId: options.groupId });
+    // A short fetch wait bounds how long an idle consumer takes to notice a stop (and to report
+    // itself live); fetches still return the moment data arrives, so latency is unaffected.
+    const consumer = this.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 500 });
     this.consumers.add(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning === true });
+    await consumer.subscribe({
+      topics: [...options.topics],
+      fromBeginning: options.fromBeginning === true || options.replay === true,
+    });
+    const catchUp = options.replay === true ? this.replayOnAssignment(consumer, options) : undefined;
+    if (options.onAssigned !== undefined) {
+      const onAssigned = options.onAssigned;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        onAssigned(new Map(Object.entries(payload.memberAssignment as Record<string, number[]>)));
+      });
+    }
     // Live = joined the group and completed one fetch, so the start offsets are resolved.
     const live = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.FETCH, () => {
@@ -174,6 +186,7 @@ export class KafkaBus implements Bus {
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         await this.deliver(serde, topic as TopicName, partition, message, options);
+        catchUp?.(topic, partition, message.offset);
       },
     });
     await live;
@@ -182,6 +195,62 @@ export class KafkaBus implements Bus {
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },
+    };
+  }
+
+  /**
+   * On every assignment: seek each assigned partition to its earliest offset and note where it ends
+   * now; `onCaughtUp` fires once every one of them has been read that far (empty ones at once).
+   * Returns the per-message progress hook.
+   */
+  private replayOnAssignment(
+    consumer: Consumer,
+    options: SubscribeOptions,
+  ): (topic: string, partition: number, offset: string) => void {
+    let pending = new Map<string, number>();
+    /** Newest offset read per partition in this generation: the ends arrive after reading starts. */
+    let seen = new Map<string, number>();
+    let generation = 0;
+    const done = (): void => {
+      if (pending.size === 0) options.onCaughtUp?.();
+    };
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assignment = payload.memberAssignment as Record<string, number[]>;
+      const mine = ++generation;
+      seen = new Map();
+      pending = new Map();
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        for (const partition of partitions) consumer.seek({ topic, partition, offset: '-2' });
+      }
+      void (async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          const next = new Map<string, number>();
+          for (const [topic, partitions] of Object.entries(assignment)) {
+            const offsets = await admin.fetchTopicOffsets(topic);
+            for (const o of offsets) {
+              if (partitions.includes(o.partition) && Number(o.high) > Number(o.low))
+                next.set(`${topic}:${o.partition}`, Number(o.high));
+            }
+          }
+          if (mine !== generation) return;
+          for (const [key, target] of next) if ((seen.get(key) ?? -1) + 1 >= target) next.delete(key);
+          pending = next;
+          done();
+        } finally {
+          await admin.disconnect();
+        }
+      })().catch((err: unknown) => this.options.logger.error({ err }, 'could not read partition ends for replay'));
+    });
+    return (topic, partition, offset) => {
+      const key = `${topic}:${partition}`;
+      seen.set(key, Number(offset));
+      const target = pending.get(key);
+      if (target !== undefined && Number(offset) + 1 >= target) {
+        pending.delete(key);
+        done();
+      }
     };
   }
 

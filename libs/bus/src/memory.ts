@@ -21,6 +21,8 @@ interface Member {
   positions: Map<TopicName, number>;
   running: boolean;
   stopped: boolean;
+  /** Offsets to reach per topic before onCaughtUp fires; cleared once it has. */
+  catchUp: Map<TopicName, number> | undefined;
 }
 
 export interface MemoryBusOptions {
@@ -87,10 +89,14 @@ export class MemoryBus implements Bus {
     const positions = new Map<TopicName, number>();
     for (const topic of options.topics) {
       const log = this.log(topic);
-      positions.set(topic, options.fromBeginning === true ? log.firstOffset : log.nextOffset);
+      const fromStart = options.fromBeginning === true || options.replay === true;
+      positions.set(topic, fromStart ? log.firstOffset : log.nextOffset);
     }
-    const member: Member = { options, positions, running: false, stopped: false };
+    const catchUp =
+      options.replay === true ? new Map(options.topics.map((t) => [t, this.log(t).nextOffset])) : undefined;
+    const member: Member = { options, positions, running: false, stopped: false, catchUp };
     this.groups.set(options.groupId, member);
+    options.onAssigned?.(new Map(options.topics.map((t) => [t, [0]])));
     this.schedule(member);
     return {
       stop: async () => {
@@ -138,6 +144,13 @@ export class MemoryBus implements Bus {
           this.options.onHandlerError?.(topic, stored.key, err);
         }
       }
+    }
+    if (
+      member.catchUp !== undefined &&
+      [...member.catchUp].every(([t, target]) => (member.positions.get(t) ?? 0) >= target)
+    ) {
+      member.catchUp = undefined;
+      member.options.onCaughtUp?.();
     }
   }
 

@@ -24,8 +24,18 @@ export interface SubscribeOptions {
   /** Consumers in one group share the partitions; each group gets every record. */
   groupId: string;
   topics: readonly TopicName[];
-  /** Start at the oldest retained record instead of only new ones (for state rebuild). */
+  /** Without committed offsets, start at the oldest retained record instead of only new ones. */
   fromBeginning?: boolean;
+  /**
+   * Rebuild: whatever the group committed, read every retained record of each assigned partition
+   * from the start — at start-up and again after every reassignment — so state is rebuilt from the
+   * topics instead of resuming half-empty.
+   */
+  replay?: boolean;
+  /** With `replay`: called when every assigned partition has been read up to where it stood at assignment. */
+  onCaughtUp?: () => void;
+  /** The partitions of each topic this member now owns (after every rebalance). */
+  onAssigned?: (assignment: ReadonlyMap<string, readonly number[]>) => void;
   /** Called once per record, in order per partition; a throw parks the record in the DLQ. */
   handler: (message: BusMessage) => Promise<void> | void;
 }

@@ -142,6 +142,59 @@ export function busContractSuite(name: string, makeHarness: () => Promise<BusHar
       ).rejects.toThrow(ContractError);
     });
 
+    it('replays every retained record to a replaying subscriber and says when it has caught up', async () => {
+      const key = uniqueKey();
+      const c = collector(new Set([key]));
+      const prices = [1, 2, 3];
+      for (const p of prices)
+        await harness.bus.publish('market.spot.ticker', [{ key, value: { ...spotTicker(key), lastPrice: p } }]);
+      let caughtUpAt = -1;
+      const sub = await harness.bus.subscribe({
+        groupId: uniqueKey('g'),
+        topics: ['market.spot.ticker'],
+        replay: true,
+        handler: c.handler,
+        onCaughtUp: () => {
+          if (caughtUpAt < 0) caughtUpAt = c.received.length;
+        },
+      });
+      await c.waitFor(3);
+      for (let i = 0; i < 300 && caughtUpAt < 0; i++) await sleep(100);
+      await sub.stop();
+      expect(c.received.map((m) => (m.topic === 'market.spot.ticker' ? m.value.lastPrice : NaN))).toEqual(prices);
+      // Caught up only once everything that stood on the topic at subscription had been read.
+      expect(caughtUpAt).toBe(3);
+    });
+
+    it('replays from the start again for a group that already committed its offsets', async () => {
+      const key = uniqueKey();
+      const groupId = uniqueKey('g');
+      await harness.bus.publish('market.spot.ticker', [
+        { key, value: { ...spotTicker(key), lastPrice: 1 } },
+        { key, value: { ...spotTicker(key), lastPrice: 2 } },
+      ]);
+      const first = collector(new Set([key]));
+      const sub1 = await harness.bus.subscribe({
+        groupId,
+        topics: ['market.spot.ticker'],
+        fromBeginning: true,
+        handler: first.handler,
+      });
+      await first.waitFor(2);
+      await sleep(500);
+      await sub1.stop();
+      const second = collector(new Set([key]));
+      const sub2 = await harness.bus.subscribe({
+        groupId,
+        topics: ['market.spot.ticker'],
+        replay: true,
+        handler: second.handler,
+      });
+      await second.waitFor(2);
+      await sub2.stop();
+      expect(second.received.map((m) => (m.topic === 'market.spot.ticker' ? m.value.lastPrice : NaN))).toEqual([1, 2]);
+    });
+
     it('goes on delivering after a handler throws', async () => {
       const key = uniqueKey();
       const seen: number[] = [];

@@ -7,6 +7,7 @@ import {
   registerContracts,
   registerSchema,
   SchemaCompatibilityError,
+  TOPIC_RECORD,
   wireSchemaId,
   type RegistryConfig,
 } from '../src';
@@ -65,19 +66,7 @@ describe('contracts on a real schema registry and Kafka', () => {
       const res = await fetch(`${config.url}/schemas/ids/${id}`);
       expect(res.status).toBe(200);
       const registered = JSON.parse(((await res.json()) as { schema: string }).schema) as { name: string };
-      expect(registered.name.split('.').pop()).toBe(
-        {
-          'market.spot.ticker': 'SpotTicker',
-          'market.spot.kline': 'SpotKline',
-          'market.futures.ticker': 'FuturesTicker',
-          'market.options.chain': 'OptionsChain',
-          'analytics.quantum': 'QuantumScore',
-          'analytics.psych': 'PsychState',
-          'analytics.srona': 'SronaReport',
-          'unified-market': 'UnifiedMarket',
-          'unified-market.global': 'GlobalMetrics',
-        }[topic],
-      );
+      expect(registered.name.split('.').pop()).toBe(TOPIC_RECORD[topic]);
       expect(await serde.decode(topic, bytes)).toEqual(SAMPLES[topic]());
     }
   });
