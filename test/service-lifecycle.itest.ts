@@ -22,7 +22,11 @@ function run(service: string, env: NodeJS.ProcessEnv) {
 
 describe('service start-up', () => {
   it.each(SERVICES)('%s refuses a bad KAFKA_BROKERS with one line naming it', async (service) => {
-    const p = run(service, { KAFKA_BROKERS: 'kafka', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1' });
+    const p = run(service, {
+      KAFKA_BROKERS: 'kafka',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(await p.exited).toBe(2);
     const lines = p.err().trim().split('\n');
     expect(lines).toHaveLength(1);
