@@ -4,13 +4,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAFKA_CONFIG } from '@marketpipe/bus';
 import { SERVICE_CONFIG } from '@marketpipe/runtime';
+import { CAPTURE_FUTURES_CONFIG } from '../services/capture-futures/src/config';
+import { CAPTURE_OPTIONS_CONFIG } from '../services/capture-options/src/config';
+import { CAPTURE_SPOT_CONFIG } from '../services/capture-spot/src/config';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Contracts'));
 const documented = new Set([...section.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1] as string));
 
 describe('README configuration table', () => {
-  const known = new Set([...Object.keys(SERVICE_CONFIG), ...Object.keys(KAFKA_CONFIG)]);
+  const known = new Set([
+    ...Object.keys(SERVICE_CONFIG),
+    ...Object.keys(KAFKA_CONFIG),
+    ...Object.keys(CAPTURE_SPOT_CONFIG),
+    ...Object.keys(CAPTURE_FUTURES_CONFIG),
+    ...Object.keys(CAPTURE_OPTIONS_CONFIG),
+  ]);
 
   it.each([...known])('documents %s', (name) => {
     expect(documented.has(name)).toBe(true);

@@ -1,1 +1,5 @@
-export {};
+export * from './capture';
+export * from './checked';
+export * from './config';
+export * from './rest';
+export * from './poll';

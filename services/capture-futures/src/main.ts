@@ -1,16 +1,14 @@
-// USD-M futures tickers, mark/index, funding and open interest from /fapi/v1 into market.futures.ticker (issue #4).
-// Today only the distributed-mode wiring: config, ops endpoints, Kafka bus with the registered
-// contracts, graceful shutdown. The pipeline (feed -> map/model -> publish) lands with its issue.
-import { connectKafkaBus, KAFKA_CONFIG } from '@marketpipe/bus';
-import { runService } from '@marketpipe/runtime';
+// capture-futures: Binance /fapi/v1 24h tickers, mark/index/funding and open interest, merged per
+// contract into market.futures.ticker.
+import { runCaptureService } from '@marketpipe/binance';
+import { KAFKA_CONFIG } from '@marketpipe/bus';
+import { FuturesCapture } from './capture';
+import { CAPTURE_FUTURES_CONFIG } from './config';
 
-const NAME = 'capture-futures';
-
-void runService({
-  name: NAME,
-  config: KAFKA_CONFIG,
-  start: async (ctx) => {
-    await connectKafkaBus(ctx, NAME);
-    ctx.logger.warn('no pipeline yet: this service only holds its wiring');
-  },
+runCaptureService({
+  name: 'capture-futures',
+  product: 'futures',
+  config: { ...KAFKA_CONFIG, ...CAPTURE_FUTURES_CONFIG },
+  baseUrl: (config) => config.BINANCE_FUTURES_URL,
+  create: (deps) => new FuturesCapture(deps),
 });

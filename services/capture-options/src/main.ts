@@ -1,16 +1,14 @@
-// European options chains from /eapi/v1 into market.options.chain (issue #4).
-// Today only the distributed-mode wiring: config, ops endpoints, Kafka bus with the registered
-// contracts, graceful shutdown. The pipeline (feed -> map/model -> publish) lands with its issue.
-import { connectKafkaBus, KAFKA_CONFIG } from '@marketpipe/bus';
-import { runService } from '@marketpipe/runtime';
+// capture-options: Binance /eapi/v1 contract list, tickers, marks (IV, greeks), index and open
+// interest, assembled into one chain per underlying on market.options.chain.
+import { runCaptureService } from '@marketpipe/binance';
+import { KAFKA_CONFIG } from '@marketpipe/bus';
+import { OptionsCapture } from './capture';
+import { CAPTURE_OPTIONS_CONFIG } from './config';
 
-const NAME = 'capture-options';
-
-void runService({
-  name: NAME,
-  config: KAFKA_CONFIG,
-  start: async (ctx) => {
-    await connectKafkaBus(ctx, NAME);
-    ctx.logger.warn('no pipeline yet: this service only holds its wiring');
-  },
+runCaptureService({
+  name: 'capture-options',
+  product: 'options',
+  config: { ...KAFKA_CONFIG, ...CAPTURE_OPTIONS_CONFIG },
+  baseUrl: (config) => config.BINANCE_OPTIONS_URL,
+  create: (deps) => new OptionsCapture(deps),
 });

@@ -1,16 +1,14 @@
-// Spot tickers and 1m candles from Binance /api/v3 into market.spot.ticker and market.spot.kline (issue #4).
-// Today only the distributed-mode wiring: config, ops endpoints, Kafka bus with the registered
-// contracts, graceful shutdown. The pipeline (feed -> map/model -> publish) lands with its issue.
-import { connectKafkaBus, KAFKA_CONFIG } from '@marketpipe/bus';
-import { runService } from '@marketpipe/runtime';
+// capture-spot: Binance /api/v3 24h tickers (bid/ask included) into market.spot.ticker and closed
+// candles (backfilled history, then each new one) into market.spot.kline.
+import { runCaptureService } from '@marketpipe/binance';
+import { KAFKA_CONFIG } from '@marketpipe/bus';
+import { SpotCapture } from './capture';
+import { CAPTURE_SPOT_CONFIG } from './config';
 
-const NAME = 'capture-spot';
-
-void runService({
-  name: NAME,
-  config: KAFKA_CONFIG,
-  start: async (ctx) => {
-    await connectKafkaBus(ctx, NAME);
-    ctx.logger.warn('no pipeline yet: this service only holds its wiring');
-  },
+runCaptureService({
+  name: 'capture-spot',
+  product: 'spot',
+  config: { ...KAFKA_CONFIG, ...CAPTURE_SPOT_CONFIG },
+  baseUrl: (config) => config.BINANCE_SPOT_URL,
+  create: (deps) => new SpotCapture(deps),
 });

@@ -1,0 +1,129 @@
+import type { Bus } from '@marketpipe/bus';
+import type { TopicName, TopicValues } from '@marketpipe/contracts';
+import type { Logger } from '@marketpipe/runtime';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Mapped, Rejection } from '../checked';
+
+type Value<T extends TopicName> = TopicValues[T] & { eventTime: number };
+
+export interface PublishOptions<T extends TopicName> {
+  /** Kafka key: the symbol, or the underlying for options chains. */
+  keyOf: (record: TopicValues[T]) => string;
+  /** What "the same series" is, for the never-backwards rule (default: the key). */
+  seriesOf?: (record: TopicValues[T]) => string;
+}
+
+interface PublisherMetrics {
+  published: Counter<'topic'>;
+  unchanged: Counter<'topic'>;
+  lastPublish: Gauge<'topic'>;
+}
+
+const byRegistry = new WeakMap<Registry, PublisherMetrics>();
+
+function publisherMetrics(registry: Registry): PublisherMetrics {
+  let m = byRegistry.get(registry);
+  if (m === undefined) {
+    m = {
+      published: new Counter({
+        name: 'marketpipe_capture_records_total',
+        help: 'Records published',
+        labelNames: ['topic'],
+        registers: [registry],
+      }),
+      unchanged: new Counter({
+        name: 'marketpipe_capture_not_newer_total',
+        help: 'Records not published because their eventTime was not newer than the last one of their series',
+        labelNames: ['topic'],
+        registers: [registry],
+      }),
+      lastPublish: new Gauge({
+        name: 'marketpipe_capture_last_publish_timestamp_seconds',
+        help: 'When the topic was last published to',
+        labelNames: ['topic'],
+        registers: [registry],
+      }),
+    };
+    byRegistry.set(registry, m);
+  }
+  return m;
+}
+
+/** Logs each distinct rejection reason at most once per interval, so a bad feed cannot flood the logs. */
+class RejectionLog {
+  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly logger: Logger,
+    private readonly intervalMs = 60_000,
+  ) {}
+
+  report(rejected: readonly Rejection[]): void {
+    const now = Date.now();
+    for (const r of rejected) {
+      const key = `${r.endpoint} ${r.reason}`;
+      const last = this.seen.get(key);
+      if (last !== undefined && now - last < this.intervalMs) continue;
+      this.seen.set(key, now);
+      this.logger.warn(
+        { endpoint: r.endpoint, symbol: r.symbol, reason: r.reason },
+        'Binance payload element rejected',
+      );
+    }
+  }
+}
+
+/**
+ * The publish step of every capture service: reports what the mappers rejected (metric + a log line
+ * per distinct reason), drops records that are not newer than the last one of their series — a
+ * cached or replayed response must never be republished as fresh — and publishes the rest in one
+ * batch.
+ */
+export class CapturePublisher {
+  private readonly last = new Map<string, number>();
+  private readonly metrics: PublisherMetrics;
+  private readonly rejections: RejectionLog;
+
+  constructor(
+    private readonly bus: Bus,
+    logger: Logger,
+    registry: Registry,
+    private readonly countRejected: (endpoint: string, count: number) => void = () => undefined,
+  ) {
+    this.metrics = publisherMetrics(registry);
+    this.rejections = new RejectionLog(logger);
+  }
+
+  /** Returns how many records were published. */
+  async publish<T extends TopicName>(
+    topic: T,
+    mapped: Mapped<TopicValues[T]>,
+    options: PublishOptions<T>,
+  ): Promise<number> {
+    if (mapped.rejected.length > 0) {
+      this.rejections.report(mapped.rejected);
+      const byEndpoint = new Map<string, number>();
+      for (const r of mapped.rejected) byEndpoint.set(r.endpoint, (byEndpoint.get(r.endpoint) ?? 0) + 1);
+      for (const [endpoint, n] of byEndpoint) this.countRejected(endpoint, n);
+    }
+    const seriesOf = options.seriesOf ?? options.keyOf;
+    const fresh: { key: string; value: TopicValues[T] }[] = [];
+    const pending = new Map<string, number>();
+    for (const record of mapped.records) {
+      const series = `${topic}\u0000${seriesOf(record)}`;
+      const eventTime = (record as Value<T>).eventTime;
+      const last = pending.get(series) ?? this.last.get(series);
+      if (last !== undefined && eventTime <= last) continue;
+      pending.set(series, eventTime);
+      fresh.push({ key: options.keyOf(record), value: record });
+    }
+    const notNewer = mapped.records.length - fresh.length;
+    if (notNewer > 0) this.metrics.unchanged.inc({ topic }, notNewer);
+    if (fresh.length === 0) return 0;
+    await this.bus.publish(topic, fresh);
+    // Only after Kafka took the batch: a failed send must not mark its records as published.
+    for (const [series, eventTime] of pending) this.last.set(series, eventTime);
+    this.metrics.published.inc({ topic }, fresh.length);
+    this.metrics.lastPublish.set({ topic }, Date.now() / 1000);
+    return fresh.length;
+  }
+}

@@ -1,0 +1,2 @@
+export { budgetedIntervalMs } from './cadence';
+export { Poller, type PollerOptions } from './poller';

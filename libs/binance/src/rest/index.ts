@@ -1,0 +1,15 @@
+export { backoffDelay, type BackoffOptions } from './backoff';
+export { BinanceRestClient, type BinanceClientOptions, type BreakerOptions } from './client';
+export {
+  BannedError,
+  BinanceError,
+  BinanceHttpError,
+  BodyError,
+  BreakerOpenError,
+  RateLimitedError,
+  TransportError,
+} from './errors';
+export { binanceMetrics, type BinanceMetrics } from './metrics';
+export { API_PREFIX, DEFAULT_BASE_URL, DEFAULT_WEIGHT_LIMIT, PRODUCTS, type Product } from './products';
+export { WeightBudget, type BudgetSnapshot, type WeightBudgetOptions } from './weight-budget';
+export { requestWeight, type Params } from './weights';

@@ -1,0 +1,207 @@
+import type { Bus } from '@marketpipe/bus';
+import {
+  CapturePublisher,
+  Poller,
+  requestWeight,
+  retryUntilDone,
+  runConcurrently,
+  type BinanceRestClient,
+} from '@marketpipe/binance';
+import { TOPICS } from '@marketpipe/contracts';
+import type { Logger } from '@marketpipe/runtime';
+import type { Registry } from 'prom-client';
+import type { CaptureFuturesConfig } from './config';
+import {
+  keepLatestOpenInterest,
+  mapFuturesExchangeInfo,
+  mapFuturesOpenInterest,
+  mapFuturesTickers,
+  type FuturesInstrument,
+  type FuturesOpenInterest,
+} from './map';
+
+export const FUTURES_SOURCE = 'binance.futures.rest';
+const OI_WORKERS = 4;
+
+export interface FuturesCaptureDeps {
+  client: BinanceRestClient;
+  bus: Bus;
+  logger: Logger;
+  metrics: Registry;
+  config: Pick<
+    CaptureFuturesConfig,
+    | 'FUTURES_SYMBOLS'
+    | 'FUTURES_TICKER_INTERVAL_MS'
+    | 'FUTURES_OPEN_INTEREST_INTERVAL_MS'
+    | 'FUTURES_EXCHANGE_INFO_REFRESH_MS'
+    | 'BINANCE_WEIGHT_SHARE'
+  >;
+  onReady?: (ready: boolean, detail: string) => void;
+  now?: () => number;
+}
+
+/**
+ * The USD-M futures capture: 24h tickers and premiumIndex (mark, index, funding) merged per symbol
+ * with the latest open interest, which is polled per symbol at its own slower, budgeted cadence.
+ * For a handful of symbols per-symbol requests are cheaper than the all-symbols ones (1 + 1 weight
+ * each against 40 + 10); the capture picks whichever weighs less.
+ */
+export class FuturesCapture {
+  private readonly publisher: CapturePublisher;
+  private readonly now: () => number;
+  private instruments: ReadonlyMap<string, FuturesInstrument> = new Map();
+  private symbols: string[] = [];
+  private readonly openInterest = new Map<string, FuturesOpenInterest>();
+  private readonly pollers: Poller[] = [];
+  private tickersOut = false;
+
+  constructor(private readonly deps: FuturesCaptureDeps) {
+    this.now = deps.now ?? Date.now;
+    this.publisher = new CapturePublisher(deps.bus, deps.logger, deps.metrics, (endpoint, n) =>
+      deps.client.countRejected(endpoint, n),
+    );
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { config, logger, client } = this.deps;
+    this.deps.onReady?.(false, 'loading exchangeInfo');
+    await retryUntilDone(
+      'futures exchangeInfo',
+      () => this.loadExchangeInfo(signal),
+      signal,
+      logger,
+      (m) => this.deps.onReady?.(false, `exchangeInfo: ${m}`),
+    );
+    logger.info({ symbols: this.symbols.length }, 'futures contract table loaded');
+    const share = config.BINANCE_WEIGHT_SHARE;
+    this.pollers.push(
+      new Poller({
+        name: 'futures-tickers',
+        intervalMs: config.FUTURES_TICKER_INTERVAL_MS,
+        logger,
+        budget: client.budget,
+        budgetShare: share * 0.75,
+        weightPerRun: () => this.tickerWeight(),
+        run: (s) => this.pollTickers(s),
+      }),
+      new Poller({
+        name: 'futures-open-interest',
+        intervalMs: config.FUTURES_OPEN_INTEREST_INTERVAL_MS,
+        logger,
+        budget: client.budget,
+        budgetShare: share * 0.2,
+        weightPerRun: () => this.symbols.length,
+        run: (s) => this.pollOpenInterest(s),
+      }),
+      new Poller({
+        name: 'futures-exchange-info',
+        intervalMs: config.FUTURES_EXCHANGE_INFO_REFRESH_MS,
+        logger,
+        run: (s) => this.loadExchangeInfo(s),
+      }),
+    );
+    // Open interest first, so the first tickers already carry it.
+    await this.pollOpenInterest(signal).catch(() => undefined);
+    for (const poller of this.pollers) poller.start(signal);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.pollers.map((p) => p.stop()));
+  }
+
+  cadences(): Record<string, number> {
+    return Object.fromEntries(
+      this.pollers.map((p, i) => [['tickers', 'openInterest', 'exchangeInfo'][i] ?? String(i), p.intervalMs]),
+    );
+  }
+
+  private async loadExchangeInfo(signal: AbortSignal): Promise<void> {
+    const raw = await this.deps.client.get('exchangeInfo', {}, signal);
+    const info = mapFuturesExchangeInfo(raw, { captureTime: this.now(), source: FUTURES_SOURCE });
+    this.deps.client.applyRateLimits(info.rateLimits);
+    this.instruments = info.instruments;
+    const wanted = this.deps.config.FUTURES_SYMBOLS;
+    if (wanted.includes('ALL')) {
+      this.symbols = [...info.instruments.keys()].sort();
+    } else {
+      const missing = wanted.filter((s) => !info.instruments.has(s));
+      if (missing.length > 0)
+        this.deps.logger.error({ missing }, 'configured futures symbols are not TRADING on Binance; skipping them');
+      this.symbols = wanted.filter((s) => info.instruments.has(s));
+    }
+  }
+
+  private perSymbol(): boolean {
+    const perSymbolWeight = this.symbols.length * 2;
+    return perSymbolWeight < requestWeight('futures', 'ticker/24hr') + requestWeight('futures', 'premiumIndex');
+  }
+
+  private tickerWeight(): number {
+    return this.perSymbol() ? this.symbols.length * 2 : 50;
+  }
+
+  private async pollTickers(signal: AbortSignal): Promise<void> {
+    if (this.symbols.length === 0) return;
+    const { client } = this.deps;
+    let rawTicker: unknown;
+    let rawPremium: unknown;
+    if (this.perSymbol()) {
+      // Answers to `?symbol=` are single objects; gathered into arrays they read like the bulk bodies.
+      const tickers: unknown[] = [];
+      const premiums: unknown[] = [];
+      await Promise.all(
+        this.symbols.map(async (symbol) => {
+          const [t, p] = await Promise.all([
+            client.get('ticker/24hr', { symbol }, signal),
+            client.get('premiumIndex', { symbol }, signal),
+          ]);
+          tickers.push(t);
+          premiums.push(p);
+        }),
+      );
+      rawTicker = tickers;
+      rawPremium = premiums;
+    } else {
+      [rawTicker, rawPremium] = await Promise.all([
+        client.get('ticker/24hr', {}, signal),
+        client.get('premiumIndex', {}, signal),
+      ]);
+    }
+    const ctx = { captureTime: this.now(), source: FUTURES_SOURCE, instruments: this.wantedInstruments() };
+    const mapped = mapFuturesTickers(rawTicker, rawPremium, this.openInterest, ctx);
+    await this.publisher.publish(TOPICS.futuresTicker, mapped, { keyOf: (r) => r.symbol });
+    if (!this.tickersOut) {
+      this.tickersOut = true;
+      this.deps.onReady?.(true, `${this.symbols.length} contracts`);
+    }
+  }
+
+  /** Only the configured contracts: bulk answers carry every contract, and those are not rejections. */
+  private wantedInstruments(): ReadonlyMap<string, FuturesInstrument> {
+    if (this.deps.config.FUTURES_SYMBOLS.includes('ALL')) return this.instruments;
+    const out = new Map<string, FuturesInstrument>();
+    for (const s of this.symbols) {
+      const i = this.instruments.get(s);
+      if (i !== undefined) out.set(s, i);
+    }
+    return out;
+  }
+
+  private async pollOpenInterest(signal: AbortSignal): Promise<void> {
+    const jobs = this.symbols.map((symbol) => async () => {
+      const raw = await this.deps.client.get('openInterest', { symbol }, signal);
+      keepLatestOpenInterest(
+        this.openInterest,
+        mapFuturesOpenInterest(raw, { captureTime: this.now(), source: FUTURES_SOURCE }),
+      );
+    });
+    const failures = await runConcurrently(jobs, OI_WORKERS, signal);
+    if (failures.length > 0) {
+      const first = failures[0];
+      this.deps.logger.warn(
+        { failed: failures.length, of: jobs.length, err: first instanceof Error ? first.message : String(first) },
+        'open interest requests failed; last values are kept with their own time',
+      );
+    }
+  }
+}

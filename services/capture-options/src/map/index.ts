@@ -1,0 +1,28 @@
+export {
+  assembleOptionsChains,
+  mapOptionsChains,
+  summarizeChain,
+  type OptionsChainContext,
+  type OptionsChainParts,
+  type RawOptionsChainBodies,
+} from './chain';
+export {
+  OPTIONS_EXCHANGE_INFO,
+  expirationOf,
+  mapOptionsExchangeInfo,
+  openInterestQueries,
+  parseOptionSymbol,
+  type OptionInstrument,
+  type OptionsExchangeInfo,
+  type ParsedOptionSymbol,
+  type SkippedSymbol,
+} from './exchangeInfo';
+export { OPTIONS_INDEX, mapOptionsIndex, type OptionsIndex } from './indexPrice';
+export { OPTIONS_MARK, mapOptionsMark, type OptionMark } from './mark';
+export {
+  OPTIONS_OPEN_INTEREST,
+  keepLatestOptionOpenInterest,
+  mapOptionsOpenInterest,
+  type OptionOpenInterest,
+} from './openInterest';
+export { OPTIONS_TICKER, mapOptionsTicker, type OptionTicker } from './ticker';

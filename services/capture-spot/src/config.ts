@@ -1,0 +1,70 @@
+import { BINANCE_CLIENT_CONFIG } from '@marketpipe/binance';
+import { defineConfig, int, list, str, url, type ConfigOf } from '@marketpipe/runtime';
+import type { SpotKlineInterval } from './map';
+
+const INTERVAL_MS: Partial<Record<SpotKlineInterval, number>> = {
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '8h': 28_800_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+};
+
+export interface KlineSeries {
+  interval: SpotKlineInterval;
+  intervalMs: number;
+  /** Closed candles fetched at start-up, so analytics have history at once. */
+  backfill: number;
+}
+
+/** `1m:1440,1h:720` → the kline series to keep, each with its backfill depth. */
+function klineSeries(raw: string): KlineSeries[] {
+  return raw.split(',').map((part) => {
+    const [interval = '', count = ''] = part.trim().split(':');
+    const intervalMs = INTERVAL_MS[interval as SpotKlineInterval];
+    if (intervalMs === undefined)
+      throw new Error(`unknown interval "${interval}" (use ${Object.keys(INTERVAL_MS).join(', ')})`);
+    const backfill = Number(count);
+    if (!Number.isInteger(backfill) || backfill < 0 || backfill > 50_000)
+      throw new Error(`backfill of ${interval} must be an integer 0..50000`);
+    return { interval: interval as SpotKlineInterval, intervalMs, backfill };
+  });
+}
+
+export const CAPTURE_SPOT_CONFIG = defineConfig({
+  ...BINANCE_CLIENT_CONFIG,
+  BINANCE_SPOT_URL: {
+    doc: 'Binance spot REST base URL (the simulator in tests and --sim)',
+    parse: url(['http', 'https']),
+    default: 'https://api.binance.com',
+  },
+  SPOT_SYMBOLS: {
+    doc: 'Spot symbols to capture, comma-separated, or ALL for every TRADING symbol',
+    parse: list(str({ pattern: /^([A-Z0-9-_.]{1,20}|ALL)$/, what: 'an upper-case Binance symbol or ALL' }), { min: 1 }),
+    default: 'BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT,ADAUSDT',
+  },
+  SPOT_TICKER_INTERVAL_MS: {
+    doc: 'Cadence of the 24h ticker poll, ms (stretched if the weight budget needs it)',
+    parse: int({ min: 100 }),
+    default: '1000',
+  },
+  SPOT_KLINES: {
+    doc: 'Kline series and start-up backfill depth, interval:count,…',
+    parse: klineSeries,
+    default: '1m:1440,1h:720',
+  },
+  SPOT_EXCHANGE_INFO_REFRESH_MS: {
+    doc: 'How often the symbol table and rate limits are re-read, ms',
+    parse: int({ min: 10_000 }),
+    default: '600000',
+  },
+});
+
+export type CaptureSpotConfig = ConfigOf<typeof CAPTURE_SPOT_CONFIG>;

@@ -1,0 +1,9 @@
+export {
+  SPOT_EXCHANGE_INFO,
+  mapSpotExchangeInfo,
+  type SkippedSymbol,
+  type SpotExchangeInfo,
+  type SpotInstrument,
+} from './exchangeInfo';
+export { SPOT_KLINES, mapSpotKlines, type SpotKlineContext, type SpotKlineInterval } from './klines';
+export { SPOT_TICKER_24HR, mapSpotTickers } from './ticker24hr';
