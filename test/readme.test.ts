@@ -7,6 +7,9 @@ import { SERVICE_CONFIG } from '@marketpipe/runtime';
 import { CAPTURE_FUTURES_CONFIG } from '../services/capture-futures/src/config';
 import { CAPTURE_OPTIONS_CONFIG } from '../services/capture-options/src/config';
 import { CAPTURE_SPOT_CONFIG } from '../services/capture-spot/src/config';
+import { CONSOLIDATOR_CONFIG, REDIS_CONFIG } from '../services/consolidator/src/config';
+import { PSYCH_CONFIG } from '../services/psych/src/config';
+import { QUANTUM_CONFIG } from '../services/quantum/src/config';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Contracts'));
@@ -19,6 +22,10 @@ describe('README configuration table', () => {
     ...Object.keys(CAPTURE_SPOT_CONFIG),
     ...Object.keys(CAPTURE_FUTURES_CONFIG),
     ...Object.keys(CAPTURE_OPTIONS_CONFIG),
+    ...Object.keys(QUANTUM_CONFIG),
+    ...Object.keys(PSYCH_CONFIG),
+    ...Object.keys(CONSOLIDATOR_CONFIG),
+    ...Object.keys(REDIS_CONFIG),
   ]);
 
   it.each([...known])('documents %s', (name) => {

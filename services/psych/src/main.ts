@@ -1,16 +1,25 @@
-// Market-psychology states into analytics.psych (issue #5).
-// Today only the distributed-mode wiring: config, ops endpoints, Kafka bus with the registered
-// contracts, graceful shutdown. The pipeline (feed -> map/model -> publish) lands with its issue.
+// psych: market psychology from rates of change for every spot symbol, into analytics.psych.
 import { connectKafkaBus, KAFKA_CONFIG } from '@marketpipe/bus';
 import { runService } from '@marketpipe/runtime';
+import { PSYCH_CONFIG } from './config';
+import { PsychService } from './service';
 
 const NAME = 'psych';
 
 void runService({
   name: NAME,
-  config: KAFKA_CONFIG,
+  config: { ...KAFKA_CONFIG, ...PSYCH_CONFIG },
   start: async (ctx) => {
-    await connectKafkaBus(ctx, NAME);
-    ctx.logger.warn('no pipeline yet: this service only holds its wiring');
+    const bus = await connectKafkaBus(ctx, NAME);
+    const service = new PsychService({
+      bus,
+      logger: ctx.logger,
+      metrics: ctx.ops.metrics,
+      config: ctx.config,
+      onReady: (ready, detail) => ctx.ops.setReady('pipeline', ready, detail),
+    });
+    ctx.ops.setReady('pipeline', false, 'subscribing');
+    ctx.lifecycle.onStop('psych', () => service.stop());
+    await service.start(ctx.lifecycle.signal);
   },
 });
