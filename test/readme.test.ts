@@ -10,6 +10,7 @@ import { CAPTURE_SPOT_CONFIG } from '../services/capture-spot/src/config';
 import { CONSOLIDATOR_CONFIG, REDIS_CONFIG } from '../services/consolidator/src/config';
 import { PSYCH_CONFIG } from '../services/psych/src/config';
 import { QUANTUM_CONFIG } from '../services/quantum/src/config';
+import { SRONA_CONFIG } from '../services/srona/src/config';
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Contracts'));
@@ -24,6 +25,7 @@ describe('README configuration table', () => {
     ...Object.keys(CAPTURE_OPTIONS_CONFIG),
     ...Object.keys(QUANTUM_CONFIG),
     ...Object.keys(PSYCH_CONFIG),
+    ...Object.keys(SRONA_CONFIG),
     ...Object.keys(CONSOLIDATOR_CONFIG),
     ...Object.keys(REDIS_CONFIG),
   ]);
