@@ -1,7 +1,11 @@
 import type { Config } from 'jest';
 
 // Tests import the libraries from their sources, so `pnpm test` needs no build step first.
-const moduleNameMapper = { '^@marketpipe/([a-z-]+)$': '<rootDir>/libs/$1/src' };
+const moduleNameMapper = {
+  '^@marketpipe/(capture-spot|capture-futures|capture-options|quantum|psych|srona|consolidator)$':
+    '<rootDir>/services/$1/src',
+  '^@marketpipe/([a-z-]+)$': '<rootDir>/libs/$1/src',
+};
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] as [string, Record<string, unknown>],
 };
@@ -10,7 +14,7 @@ const config: Config = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/{test,embedded/test}/**/*.test.ts'],
       testEnvironment: 'node',
       moduleNameMapper,
       transform,
@@ -21,7 +25,7 @@ const config: Config = {
       // this setup brings up (or finds, when KAFKA_BROKERS etc. are set).
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.itest.ts', '<rootDir>/test/**/*.itest.ts'],
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.itest.ts', '<rootDir>/{test,embedded/test}/**/*.itest.ts'],
       testEnvironment: 'node',
       moduleNameMapper,
       transform,

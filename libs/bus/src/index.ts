@@ -4,3 +4,4 @@ export { createKafka, DLQ_HEADERS, KafkaBus, registryConfig, type DlqReason, typ
 export { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
 export { ensureTopics, topicConfigs, type TopicLayout } from './topic-admin';
 export { connectKafkaBus } from './connect';
+export { CoPartitionedAssigner, coPartitionedAssignment } from './co-partitioned-assigner';

@@ -23,6 +23,7 @@ import {
 } from 'kafkajs';
 import type { KafkaConfig } from './kafka-config';
 import type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } from './port';
+import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { ensureTopics } from './topic-admin';
 
 /** Headers a DLQ record carries, so an operator can find and replay the original. */
@@ -162,7 +163,11 @@ export class KafkaBus implements Bus {
     const serde = this.requireSerde();
     // A short fetch wait bounds how long an idle consumer takes to notice a stop (and to report
     // itself live); fetches still return the moment data arrives, so latency is unaffected.
-    const consumer = this.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 500 });
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 500,
+      partitionAssigners: [CoPartitionedAssigner],
+    });
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({

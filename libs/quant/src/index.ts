@@ -1,1 +1,11 @@
-export {};
+export { erfc, normCdf, normInv, normPdf } from './normal';
+export {
+  blackScholesGreeks,
+  blackScholesPrice,
+  DAYS_PER_YEAR,
+  impliedVolatility,
+  type Greeks,
+  type OptionInputs,
+  type OptionSide,
+} from './black-scholes';
+export { logReturns, mean, realizedVolatility, stdev, variance } from './stats';

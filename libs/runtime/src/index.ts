@@ -2,5 +2,5 @@ export * from './config';
 export { createLogger, LOG_LEVELS, type Logger } from './logger';
 export { OpsServer } from './ops-server';
 export { Lifecycle } from './lifecycle';
-export { every } from './every';
+export { every, type Loop } from './every';
 export { runService, SERVICE_CONFIG, type ServiceContext, type ServiceDefinition } from './service';

@@ -1,6 +1,6 @@
 import type { Bus, BusMessage, Subscription } from '@marketpipe/bus';
 import { TOPICS, type GlobalMetrics, type TopicName, type UnifiedMarket } from '@marketpipe/contracts';
-import { every, type Logger } from '@marketpipe/runtime';
+import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ConsolidatorConfig } from './config';
@@ -42,7 +42,7 @@ export class ConsolidatorService {
   private readonly nearMoney: NearMoneyOptions;
   private readonly now: () => number;
   private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private loop: Loop | undefined;
   private caughtUp = false;
   private partitions: readonly number[] = [];
   private lastGlobal = 0;
@@ -241,6 +241,6 @@ export class ConsolidatorService {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
-    await this.loop;
+    await this.loop?.stop();
   }
 }

@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '@marketpipe/bus';
 import { TOPICS, type PsychState } from '@marketpipe/contracts';
-import { every, type Logger } from '@marketpipe/runtime';
+import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { psychParams, type PsychConfig } from './config';
 import { PsychComputable, psychRecord, type PsychParams } from './model/psych';
@@ -33,7 +33,7 @@ export class PsychService {
   private readonly symbols = new Map<string, SymbolEntry>();
   private readonly params: PsychParams;
   private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private loop: Loop | undefined;
   /** True until the replay of the assigned partitions has caught up: nothing is published meanwhile. */
   private replaying = true;
   private readonly tickSeconds: Histogram;
@@ -146,6 +146,6 @@ export class PsychService {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
-    await this.loop;
+    await this.loop?.stop();
   }
 }

@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '@marketpipe/bus';
 import { TOPICS, type QuantumScore } from '@marketpipe/contracts';
-import { every, type Logger } from '@marketpipe/runtime';
+import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { Histogram, type Registry } from 'prom-client';
 import type { QuantumConfig } from './config';
 import { quantumParams, scoreSymbol, type QuantumResult } from './model/quantum';
@@ -30,7 +30,7 @@ export class QuantumService {
   private readonly emitted = new Map<string, number>();
   private readonly cache = new Map<string, QuantumResult>();
   private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private loop: Loop | undefined;
   private readonly tickSeconds: Histogram;
   private readonly now: () => number;
 
@@ -118,6 +118,6 @@ export class QuantumService {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
-    await this.loop;
+    await this.loop?.stop();
   }
 }

@@ -1,6 +1,6 @@
 import type { Bus, BusMessage, Subscription } from '@marketpipe/bus';
 import { TOPICS, type OptionsChain, type SpotTicker, type SronaReport } from '@marketpipe/contracts';
-import { every, type Logger } from '@marketpipe/runtime';
+import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { sronaParams, type SronaConfig } from './config';
 import { chainStats, type ChainStats } from './model/chain';
@@ -57,7 +57,7 @@ export class SronaService {
   private readonly historyCapacity: number;
   private caughtUp = false;
   private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private loop: Loop | undefined;
   private readonly now: () => number;
   private readonly counters: DetectorCounters = { candidates: 0, nonFinite: 0 };
   private readonly tickSeconds: Histogram;
@@ -269,6 +269,6 @@ export class SronaService {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
-    await this.loop;
+    await this.loop?.stop();
   }
 }

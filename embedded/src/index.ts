@@ -1,0 +1,4 @@
+export { parseStartArgs, USAGE, type StartArgs } from './args';
+export { serveSnapshots } from './http';
+export { startEmbedded, type Embedded } from './start';
+export { renderRow, renderView } from './view';

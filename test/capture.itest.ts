@@ -1,0 +1,251 @@
+// The three capture stages against the Binance simulator over real HTTP, publishing to real Kafka
+// with the registry: normal operation, and the failures Binance and its CDN produce.
+import { randomUUID } from 'node:crypto';
+import { BinanceRestClient, type Product } from '@marketpipe/binance';
+import { startSimulator, type Simulator } from '@marketpipe/binance-sim';
+import { KafkaBus, KAFKA_CONFIG, type BusMessage } from '@marketpipe/bus';
+import { CAPTURE_FUTURES_CONFIG, FuturesCapture } from '@marketpipe/capture-futures';
+import { CAPTURE_OPTIONS_CONFIG, OptionsCapture } from '@marketpipe/capture-options';
+import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
+import { contractViolation } from '@marketpipe/contracts';
+import { createLogger, parseConfig } from '@marketpipe/runtime';
+import { Registry } from 'prom-client';
+
+const logger = createLogger('capture-itest', 'silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('capture services against the simulator, publishing to Kafka', () => {
+  let sim: Simulator;
+  let bus: KafkaBus;
+  const received: BusMessage[] = [];
+  let stopConsumer: () => Promise<void>;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, universe: 'default', seed: 7 });
+    bus = new KafkaBus({
+      config: parseConfig(KAFKA_CONFIG, { ...process.env, KAFKA_TOPIC_PARTITIONS: '3' }),
+      clientId: 'capture-itest',
+      logger,
+    });
+    await bus.start();
+    const sub = await bus.subscribe({
+      groupId: `capture-itest-${randomUUID()}`,
+      topics: ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'],
+      handler: (m) => void received.push(m),
+    });
+    stopConsumer = () => sub.stop();
+  });
+
+  afterAll(async () => {
+    await stopConsumer();
+    await bus.stop();
+    await sim.close();
+  });
+
+  function client(
+    product: Product,
+    metrics: Registry,
+    extra: Partial<ConstructorParameters<typeof BinanceRestClient>[0]> = {},
+  ): BinanceRestClient {
+    return new BinanceRestClient({
+      product,
+      baseUrl: sim.url,
+      logger,
+      metrics,
+      timeoutMs: 1_000,
+      retries: 1,
+      ...extra,
+    });
+  }
+
+  it('publishes valid spot tickers, closed candles, futures tickers and options chains for the default universe', async () => {
+    const metrics = new Registry();
+    const controller = new AbortController();
+    const since = Date.now();
+    const captures = [
+      new SpotCapture({
+        client: client('spot', metrics),
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:5', SPOT_TICKER_INTERVAL_MS: '500' }),
+      }),
+      new FuturesCapture({
+        client: client('futures', metrics),
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_FUTURES_CONFIG, { FUTURES_TICKER_INTERVAL_MS: '500' }),
+      }),
+      new OptionsCapture({
+        client: client('options', metrics),
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { OPTIONS_CHAIN_INTERVAL_MS: '1000' }),
+      }),
+    ];
+    for (const c of captures) await c.start(controller.signal);
+    const fresh = () => received.filter((m) => m.timestamp >= since);
+    const has = (topic: string, key: string) => fresh().some((m) => m.topic === topic && m.key === key);
+    await until('every topic for BTCUSDT', () =>
+      ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'].every((t) =>
+        has(t, 'BTCUSDT'),
+      ),
+    );
+    controller.abort();
+    await Promise.all(captures.map((c) => c.stop()));
+    const spotKeys = new Set(
+      fresh()
+        .filter((m) => m.topic === 'market.spot.ticker')
+        .map((m) => m.key),
+    );
+    expect([...spotKeys].sort()).toEqual(['ADAUSDT', 'BNBUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT']);
+    const chains = new Set(
+      fresh()
+        .filter((m) => m.topic === 'market.options.chain')
+        .map((m) => m.key),
+    );
+    expect([...chains].sort()).toEqual(['BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT']);
+    for (const m of fresh()) expect(contractViolation(m.topic, m.value)).toBeUndefined();
+    // Candles are closed ones only, five of backfill per symbol at least, in order, none twice.
+    const klines = fresh().filter((m) => m.topic === 'market.spot.kline' && m.key === 'BTCUSDT');
+    const opens = klines.map((m) => (m.topic === 'market.spot.kline' ? m.value.openTime : 0));
+    expect(new Set(opens).size).toBe(opens.length);
+    expect(opens.length).toBeGreaterThanOrEqual(5);
+    for (const m of klines)
+      if (m.topic === 'market.spot.kline') expect(m.value.closeTime).toBeLessThan(m.value.captureTime);
+    // Futures carry funding and open interest; options carry greeks and a summary.
+    const fut = fresh().find((m) => m.topic === 'market.futures.ticker' && m.key === 'BTCUSDT');
+    if (fut?.topic !== 'market.futures.ticker') throw new Error('no futures ticker');
+    expect(fut.value.fundingRate).not.toBeNull();
+    expect(fut.value.openInterest).not.toBeNull();
+    expect(fut.value.basis).toBeCloseTo(fut.value.markPrice - fut.value.indexPrice, 9);
+    const chain = fresh().find((m) => m.topic === 'market.options.chain' && m.key === 'BTCUSDT');
+    if (chain?.topic !== 'market.options.chain') throw new Error('no chain');
+    expect(chain.value.contracts.length).toBeGreaterThan(10);
+    expect(chain.value.summary.atmIV).not.toBeNull();
+  });
+
+  it('rides out a 429 storm without a single 418, waiting as Retry-After says', async () => {
+    sim.resetStats();
+    sim.resetLimits();
+    const metrics = new Registry();
+    const c = client('spot', metrics);
+    sim.addFault({ kind: 'storm429', product: 'spot', retryAfterSec: 2, durationMs: 5_000 });
+    const started = Date.now();
+    const results: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      results.push(
+        await c.get('ticker/24hr', { symbol: 'BTCUSDT' }).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      );
+    }
+    const stats = sim.stats();
+    expect(stats.byStatus['418'] ?? 0).toBe(0);
+    expect(results[0]).toBe('RateLimitedError');
+    expect(results.at(-1)).toBe('ok');
+    // Every request after a 429 waited the Retry-After: 6 calls through a 5 s storm need ≥ 5 s.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+    expect(stats.total).toBeLessThanOrEqual(6);
+    await c.close();
+  });
+
+  it('opens the breaker on a 5xx burst, keeps the request count bounded, and publishes again after recovery', async () => {
+    sim.resetStats();
+    sim.clearFaults();
+    const metrics = new Registry();
+    const c = client('spot', metrics, { retries: 0, breaker: { resetTimeoutMs: 1_000, volumeThreshold: 3 } });
+    const controller = new AbortController();
+    const capture = new SpotCapture({
+      client: c,
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:0', SPOT_TICKER_INTERVAL_MS: '100' }),
+    });
+    await capture.start(controller.signal);
+    sim.addFault({ kind: 'status', status: 503, product: 'spot', path: '/api/v3/ticker/*', durationMs: 4_000 });
+    const before = sim.stats().byPath['/api/v3/ticker/24hr']?.count ?? 0;
+    await sleep(4_000);
+    const during = (sim.stats().byPath['/api/v3/ticker/24hr']?.count ?? 0) - before;
+    // At 10 polls/s an unguarded client would have sent ~40; the breaker lets through the first
+    // failures and one half-open probe per second.
+    expect(during).toBeLessThanOrEqual(12);
+    expect(c.breakerStates()['ticker/24hr']).not.toBe('closed');
+    const since = Date.now();
+    await until(
+      'tickers after recovery',
+      () => received.some((m) => m.topic === 'market.spot.ticker' && m.timestamp > since),
+      15_000,
+    );
+    controller.abort();
+    await capture.stop();
+    await c.close();
+  });
+
+  it('rejects malformed, truncated and wrongly typed payloads, counts them and publishes nothing invalid', async () => {
+    sim.clearFaults();
+    const metrics = new Registry();
+    const c = client('spot', metrics, { retries: 0, breaker: { volumeThreshold: 1000 } });
+    const controller = new AbortController();
+    const capture = new SpotCapture({
+      client: c,
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:0', SPOT_TICKER_INTERVAL_MS: '200' }),
+    });
+    await capture.start(controller.signal);
+    const since = Date.now();
+    sim.addFault({ kind: 'malformed', product: 'spot', path: '/api/v3/ticker/*', count: 2 });
+    sim.addFault({ kind: 'truncate', product: 'spot', path: '/api/v3/ticker/*', count: 2 });
+    sim.addFault({
+      kind: 'wrongTypes',
+      product: 'spot',
+      path: '/api/v3/ticker/*',
+      mutation: 'garbage',
+      field: 'lastPrice',
+      count: 3,
+    });
+    await sleep(3_000);
+    controller.abort();
+    await capture.stop();
+    await c.close();
+    const text = await metrics.metrics();
+    expect(text).toMatch(
+      /marketpipe_binance_requests_total\{product="spot",endpoint="ticker\/24hr",outcome="body"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /marketpipe_binance_payload_rejected_total\{product="spot",endpoint="\/api\/v3\/ticker\/24hr"\} [1-9]/,
+    );
+    const published = received.filter((m) => m.topic === 'market.spot.ticker' && m.timestamp >= since);
+    expect(published.length).toBeGreaterThan(0);
+    for (const m of published) expect(contractViolation(m.topic, m.value)).toBeUndefined();
+  });
+
+  it('trips the timeout on a hanging endpoint', async () => {
+    sim.clearFaults();
+    const metrics = new Registry();
+    const c = client('futures', metrics, { retries: 0, timeoutMs: 500 });
+    sim.addFault({ kind: 'hang', product: 'futures', path: '/fapi/v1/premiumIndex', count: 1 });
+    const started = Date.now();
+    const err = await c.get('premiumIndex').catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TransportError');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await metrics.getSingleMetricAsString('marketpipe_binance_requests_total')).toContain(
+      'outcome="timeout"} 1',
+    );
+    await c.close();
+  });
+});
