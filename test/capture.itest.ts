@@ -135,6 +135,59 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     expect(chain.value.summary.atmIV).not.toBeNull();
   });
 
+  it('captures the full universe (~2,000 spot symbols, ~500 contracts, ~1,400 options) within the weight budgets', async () => {
+    const full = await startSimulator({ port: 0, universe: 'full', seed: 3 });
+    const metrics = new Registry();
+    const controller = new AbortController();
+    const since = Date.now();
+    const mk = (product: Product) =>
+      new BinanceRestClient({ product, baseUrl: full.url, logger, metrics, timeoutMs: 5_000 });
+    const clients = [mk('spot'), mk('futures'), mk('options')];
+    const captures = [
+      new SpotCapture({
+        client: clients[0] as BinanceRestClient,
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_SYMBOLS: 'ALL', SPOT_KLINES: '1m:0' }),
+      }),
+      new FuturesCapture({
+        client: clients[1] as BinanceRestClient,
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_FUTURES_CONFIG, { FUTURES_SYMBOLS: 'ALL' }),
+      }),
+      new OptionsCapture({
+        client: clients[2] as BinanceRestClient,
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { OPTIONS_UNDERLYINGS: 'ALL' }),
+      }),
+    ];
+    for (const c of captures) await c.start(controller.signal);
+    const count = (topic: string) =>
+      new Set(received.filter((m) => m.topic === topic && m.timestamp >= since).map((m) => m.key)).size;
+    await until(
+      'the full universe on every topic',
+      () =>
+        count('market.spot.ticker') >= 1900 &&
+        count('market.futures.ticker') >= 450 &&
+        count('market.options.chain') >= 6,
+      60_000,
+    );
+    controller.abort();
+    await Promise.all(captures.map((c) => c.stop()));
+    const stats = full.stats();
+    expect(stats.byStatus['429'] ?? 0).toBe(0);
+    expect(stats.byStatus['418'] ?? 0).toBe(0);
+    // Bulk futures requests (40 + 10 weight) cannot run every second inside 80 % of 2,400: the cadence stretched.
+    expect((captures[1] as FuturesCapture).cadences()['tickers']).toBeGreaterThan(1000);
+    for (const c of clients) await c.close();
+    await full.close();
+  }, 90_000);
+
   it('rides out a 429 storm without a single 418, waiting as Retry-After says', async () => {
     sim.resetStats();
     sim.resetLimits();
