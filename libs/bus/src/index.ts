@@ -5,3 +5,4 @@ export { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
 export { ensureTopics, topicConfigs, type TopicLayout } from './topic-admin';
 export { connectKafkaBus } from './connect';
 export { CoPartitionedAssigner, coPartitionedAssignment } from './co-partitioned-assigner';
+export { runBusService, type BusStage, type BusStageDeps } from './run-bus-service';

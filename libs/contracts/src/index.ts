@@ -15,3 +15,4 @@ export { COMPATIBILITY_LEVELS, explainIncompatibility, type Compatibility } from
 export { ContractError, DecodeError, SchemaCompatibilityError } from './errors';
 export { createRegistryClient, registerContracts, registerSchema, type RegistryConfig } from './registry';
 export { ContractSerde, WIRE_HEADER_BYTES, WIRE_MAGIC_BYTE, wireSchemaId } from './serde';
+export { isKlineInterval, KLINE_INTERVAL_MS, type KlineInterval } from './kline-intervals';

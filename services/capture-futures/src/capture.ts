@@ -80,7 +80,9 @@ export class FuturesCapture {
         intervalMs: config.FUTURES_TICKER_INTERVAL_MS,
         logger,
         budget: client.budget,
-        budgetShare: share * 0.75,
+        // 0.7 + 0.25 of the share: a whole open-interest sweep (one request per contract, 504 at
+        // the full universe) can land inside the same minute as a minute of tickers and stay under it.
+        budgetShare: share * 0.7,
         weightPerRun: () => this.tickerWeight(),
         run: (s) => this.pollTickers(s),
       }),
@@ -89,7 +91,7 @@ export class FuturesCapture {
         intervalMs: config.FUTURES_OPEN_INTEREST_INTERVAL_MS,
         logger,
         budget: client.budget,
-        budgetShare: share * 0.2,
+        budgetShare: share * 0.25,
         weightPerRun: () => this.symbols.length,
         run: (s) => this.pollOpenInterest(s),
       }),

@@ -1,5 +1,6 @@
 import type { Bus } from '@marketpipe/bus';
 import {
+  budgetedIntervalMs,
   CapturePublisher,
   Poller,
   requestWeight,
@@ -51,6 +52,8 @@ export class SpotCapture {
   private symbols: string[] = [];
   /** Open time of the newest closed candle published, per `symbol interval`. */
   private readonly lastCandle = new Map<string, number>();
+  /** When each `symbol interval` was last fetched, to spread sweeps over the budget. */
+  private readonly lastFetch = new Map<string, number>();
   private readonly pollers: Poller[] = [];
   private tickersOut = false;
 
@@ -88,9 +91,6 @@ export class SpotCapture {
         name: 'spot-klines',
         intervalMs: 5_000,
         logger,
-        budget: client.budget,
-        budgetShare: share * 0.25,
-        weightPerRun: () => this.symbols.length * config.SPOT_KLINES.length * 2 * (5_000 / 60_000),
         run: (s) => this.pollKlines(s),
       }),
       new Poller({
@@ -109,9 +109,11 @@ export class SpotCapture {
 
   /** Cadences the loops keep now (the bench reads them). */
   cadences(): Record<string, number> {
-    return Object.fromEntries(
+    const out: Record<string, number> = Object.fromEntries(
       this.pollers.map((p, i) => [['tickers', 'klines', 'exchangeInfo'][i] ?? String(i), p.intervalMs]),
     );
+    for (const series of this.deps.config.SPOT_KLINES) out[`klineSweep ${series.interval}`] = this.klineSweepMs(series);
+    return out;
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {
@@ -167,15 +169,31 @@ export class SpotCapture {
     return now - (now % series.intervalMs);
   }
 
+  /**
+   * How long a series may go between fetches: its interval while the budget allows one request
+   * per symbol per interval, longer at large universes (2,000 symbols of 1m candles would take 4,000
+   * of spot's 6,000 weight a minute). A later fetch simply returns several candles at once.
+   */
+  klineSweepMs(series: KlineSeries): number {
+    const snap = this.deps.client.budget.snapshot();
+    const sweepWeight = this.symbols.length * requestWeight('spot', 'klines');
+    const share = (this.deps.config.BINANCE_WEIGHT_SHARE * 0.25) / this.deps.config.SPOT_KLINES.length;
+    return budgetedIntervalMs(series.intervalMs, sweepWeight, snap.limit, snap.intervalMs, share);
+  }
+
   private async pollKlines(signal: AbortSignal): Promise<void> {
     const now = this.now();
     const jobs: (() => Promise<void>)[] = [];
     for (const series of this.deps.config.SPOT_KLINES) {
+      const sweepMs = this.klineSweepMs(series);
       for (const symbol of this.symbols) {
-        const last = this.lastCandle.get(`${symbol} ${series.interval}`);
+        const key = `${symbol} ${series.interval}`;
+        const last = this.lastCandle.get(key);
         const nextOpen = last === undefined ? this.alignedNow(series) - series.intervalMs : last + series.intervalMs;
-        // Due once the candle after the last published one has closed.
-        if (now >= nextOpen + series.intervalMs) jobs.push(() => this.fetchCandles(symbol, series, nextOpen, signal));
+        // Due once the candle after the last published one has closed, and the sweep allows it.
+        if (now < nextOpen + series.intervalMs || now - (this.lastFetch.get(key) ?? 0) < sweepMs) continue;
+        this.lastFetch.set(key, now);
+        jobs.push(() => this.fetchCandles(symbol, series, nextOpen, signal));
       }
     }
     await this.runJobs(jobs, signal);

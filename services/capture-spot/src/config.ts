@@ -1,24 +1,9 @@
 import { BINANCE_CLIENT_CONFIG } from '@marketpipe/binance';
+import { isKlineInterval, KLINE_INTERVAL_MS, type KlineInterval } from '@marketpipe/contracts';
 import { defineConfig, int, list, str, url, type ConfigOf } from '@marketpipe/runtime';
-import type { SpotKlineInterval } from './map';
-
-const INTERVAL_MS: Partial<Record<SpotKlineInterval, number>> = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '6h': 21_600_000,
-  '8h': 28_800_000,
-  '12h': 43_200_000,
-  '1d': 86_400_000,
-};
 
 export interface KlineSeries {
-  interval: SpotKlineInterval;
+  interval: KlineInterval;
   intervalMs: number;
   /** Closed candles fetched at start-up, so analytics have history at once. */
   backfill: number;
@@ -28,13 +13,14 @@ export interface KlineSeries {
 function klineSeries(raw: string): KlineSeries[] {
   return raw.split(',').map((part) => {
     const [interval = '', count = ''] = part.trim().split(':');
-    const intervalMs = INTERVAL_MS[interval as SpotKlineInterval];
-    if (intervalMs === undefined)
-      throw new Error(`unknown interval "${interval}" (use ${Object.keys(INTERVAL_MS).join(', ')})`);
+    if (!isKlineInterval(interval)) {
+      throw new Error(`unknown interval "${interval}" (use ${Object.keys(KLINE_INTERVAL_MS).join(', ')})`);
+    }
+    const intervalMs = KLINE_INTERVAL_MS[interval];
     const backfill = Number(count);
     if (!Number.isInteger(backfill) || backfill < 0 || backfill > 50_000)
       throw new Error(`backfill of ${interval} must be an integer 0..50000`);
-    return { interval: interval as SpotKlineInterval, intervalMs, backfill };
+    return { interval, intervalMs, backfill };
   });
 }
 

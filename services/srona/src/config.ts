@@ -1,23 +1,11 @@
+import { KLINE_INTERVAL_MS, type KlineInterval } from '@marketpipe/contracts';
 import { defineConfig, int, num, oneOf, type ConfigOf, type Parser } from '@marketpipe/runtime';
 import { DAY_MS, type SronaParams } from './model/params';
 
-/** Binance kline intervals the history may be kept in, with their length. */
-export const CANDLE_INTERVAL_MS = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '6h': 21_600_000,
-  '8h': 28_800_000,
-  '12h': 43_200_000,
-  '1d': 86_400_000,
-} as const;
+/** Binance kline intervals the history may be kept in, with their length (the contracts' table). */
+export const CANDLE_INTERVAL_MS = KLINE_INTERVAL_MS;
 
-export type CandleInterval = keyof typeof CANDLE_INTERVAL_MS;
+export type CandleInterval = KlineInterval;
 const CANDLE_INTERVALS = Object.keys(CANDLE_INTERVAL_MS) as CandleInterval[];
 
 export interface Range {

@@ -1,5 +1,5 @@
 import { isPerpetual, mapFuturesExchangeInfo } from '../../src/map';
-import { fixture, payloadErrorOf } from './helpers';
+import { fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 /** 2024-10-20T20:00:07Z: just after serverTime of the recorded USD-M exchangeInfo */
 const ctx = { captureTime: 1_729_454_407_000, source: 'binance.futures.rest' };

@@ -10,7 +10,7 @@ import {
   mapFuturesTickers,
   mergeFuturesTickers,
 } from '../../src/map';
-import { element, expectContract, fixture, payloadErrorOf } from './helpers';
+import { element, expectContract, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const SOURCE = 'binance.futures.rest';
 /** 2025-06-17T08:38:09Z: after the newest time in any futures fixture (premiumIndex) */

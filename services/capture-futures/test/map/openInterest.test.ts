@@ -1,5 +1,5 @@
 import { type FuturesOpenInterest, keepLatestOpenInterest, mapFuturesOpenInterest } from '../../src/map';
-import { fixture, payloadErrorOf } from './helpers';
+import { fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 /** 2024-06-04T15:21:58Z: just after `time` of futures/openInterest.json */
 const ctx = { captureTime: 1_717_514_518_000, source: 'binance.futures.rest' };

@@ -1,5 +1,5 @@
 import { mapFuturesPremiumIndex } from '../../src/map';
-import { element, fixture, payloadErrorOf } from './helpers';
+import { element, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 /** 2025-06-17T08:38:09Z: just after `time` of futures/premiumIndex.json */
 const ctx = { captureTime: 1_750_149_489_000, source: 'binance.futures.rest' };

@@ -1,5 +1,5 @@
 import { mapFuturesTicker24hr } from '../../src/map';
-import { element, fixture, payloadErrorOf } from './helpers';
+import { element, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 /** 2024-03-31T21:01:23Z: just after the newest closeTime of futures/ticker_24hr.json */
 const ctx = { captureTime: 1_711_918_883_000, source: 'binance.futures.rest' };

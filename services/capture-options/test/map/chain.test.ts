@@ -11,7 +11,7 @@ import {
   mapOptionsTicker,
   summarizeChain,
 } from '../../src/map';
-import { expectContract, fixture } from './helpers';
+import { expectContract, fixture } from '../../../../libs/binance/test/fixtures';
 
 // No two options fixtures share a symbol (ticker 2024-11-30 LIVE, mark ETH-231229 LIVE, exchangeInfo,
 // index and openInterest DOC EXAMPLES), so the chain is assembled from the LIVE ticker plus metadata,

@@ -1,5 +1,5 @@
 import { expirationOf, mapOptionsExchangeInfo, openInterestQueries, parseOptionSymbol } from '../../src/map';
-import { fixture, payloadErrorOf } from './helpers';
+import { fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 /** Just after serverTime of the documentation example (2020-06-17) */
 const ctx = { captureTime: 1_592_387_338_000, source: 'binance.options.rest' };

@@ -1,5 +1,5 @@
 import { mapOptionsIndex } from '../../src/map';
-import { fixture, payloadErrorOf } from './helpers';
+import { fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const ctx = { captureTime: 1_656_647_306_000, source: 'binance.options.rest' };
 

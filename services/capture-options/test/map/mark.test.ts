@@ -1,5 +1,5 @@
 import { mapOptionsMark } from '../../src/map';
-import { element, fixture, payloadErrorOf } from './helpers';
+import { element, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const ctx = { captureTime: 1_703_000_000_000, source: 'binance.options.rest' };
 const FILE = 'options/mark.json';

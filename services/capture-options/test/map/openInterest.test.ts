@@ -1,5 +1,5 @@
 import { type OptionOpenInterest, keepLatestOptionOpenInterest, mapOptionsOpenInterest } from '../../src/map';
-import { fixture, payloadErrorOf } from './helpers';
+import { fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const ctx = { captureTime: 1_668_754_030_000, source: 'binance.options.rest' };
 const row = {

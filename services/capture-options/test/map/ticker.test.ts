@@ -1,5 +1,5 @@
 import { mapOptionsTicker } from '../../src/map';
-import { element, fixture, payloadErrorOf } from './helpers';
+import { element, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const ctx = { captureTime: 1_732_981_000_000, source: 'binance.options.rest' };
 const FILE = 'options/ticker.json';

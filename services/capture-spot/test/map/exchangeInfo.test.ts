@@ -1,5 +1,5 @@
 import { mapSpotExchangeInfo } from '../../src/map';
-import { fixture, payloadErrorOf } from './helpers';
+import { fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 /** 2023-09-08T15:06:02Z: just after serverTime of the recorded spot exchangeInfo */
 const ctx = { captureTime: 1_694_185_562_000, source: 'binance.spot.rest' };

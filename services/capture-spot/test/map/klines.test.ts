@@ -1,6 +1,6 @@
 import { TOPICS } from '@marketpipe/contracts';
 import { mapSpotKlines, type SpotKlineContext } from '../../src/map';
-import { expectContract, fixture, payloadErrorOf } from './helpers';
+import { expectContract, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const SOURCE = 'binance.spot.rest';
 /** 2021-10-22T23:12:10Z: inside the tenth (last) candle of klines_BTCUSDT_1m.json */

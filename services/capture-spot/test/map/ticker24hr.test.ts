@@ -1,6 +1,6 @@
 import { TOPICS } from '@marketpipe/contracts';
 import { mapSpotTickers } from '../../src/map';
-import { element, expectContract, fixture, payloadErrorOf } from './helpers';
+import { element, expectContract, fixture, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 
 const SOURCE = 'binance.spot.rest';
 /** 2024-01-05T21:12:10Z: just after the newest closeTime of ticker_24hr_symbols.json */

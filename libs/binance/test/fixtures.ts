@@ -1,9 +1,10 @@
+// Test helpers shared by the capture services' mapper tests: recorded Binance bodies and contract checks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PayloadError } from '@marketpipe/binance';
+import { PayloadError } from '../src/checked';
 import { contractViolation, type TopicName } from '@marketpipe/contracts';
 
-const FIXTURES = join(__dirname, '../../../../fixtures/binance');
+const FIXTURES = join(__dirname, '../../../fixtures/binance');
 
 /** A recorded Binance body from fixtures/binance, parsed fresh for every call (tests may mutate it). */
 export function fixture(path: string): unknown {
