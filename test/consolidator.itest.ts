@@ -122,9 +122,11 @@ describe('consolidator on Kafka, the registry and Redis', () => {
     const started = Date.now();
     await publishAll(bus, symbol, Date.now());
     const keys = snapshotKeys(prefix);
-    const snapshot = await until('the Redis snapshot', async () => {
+    // The six records arrive one by one and each change is emitted: wait for the complete one.
+    const snapshot = await until('the complete Redis snapshot', async () => {
       const text = await redis.get(keys.unified(symbol));
-      return text === null ? undefined : (JSON.parse(text) as UnifiedMarket);
+      const u = text === null ? undefined : (JSON.parse(text) as UnifiedMarket);
+      return u !== undefined && u.sourcesPresent.length === 6 ? u : undefined;
     });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(snapshot.sourcesPresent).toEqual(['SPOT', 'FUTURES', 'OPTIONS', 'QUANTUM', 'PSYCH', 'SRONA']);
