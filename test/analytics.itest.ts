@@ -68,7 +68,7 @@ it('quantum, psych and srona publish valid records at their cadence from simulat
   ];
   const started = Date.now();
   for (const c of captures) await c.start(controller.signal);
-  await sleep(12_000);
+  await sleep(16_000);
   controller.abort();
   for (const c of captures) await c.stop();
   for (const s of services) await s.stop();

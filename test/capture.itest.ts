@@ -96,10 +96,16 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     for (const c of captures) await c.start(controller.signal);
     const fresh = () => received.filter((m) => m.timestamp >= since);
     const has = (topic: string, key: string) => fresh().some((m) => m.topic === topic && m.key === key);
-    await until('every topic for BTCUSDT', () =>
-      ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'].every((t) =>
-        has(t, 'BTCUSDT'),
-      ),
+    const spotSymbols = ['ADAUSDT', 'BNBUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
+    const underlyings = ['BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
+    await until(
+      'every topic for BTCUSDT, and tickers and chains for the whole default universe',
+      () =>
+        ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'].every((t) =>
+          has(t, 'BTCUSDT'),
+        ) &&
+        spotSymbols.every((k) => has('market.spot.ticker', k)) &&
+        underlyings.every((k) => has('market.options.chain', k)),
     );
     controller.abort();
     await Promise.all(captures.map((c) => c.stop()));
@@ -108,13 +114,13 @@ describe('capture services against the simulator, publishing to Kafka', () => {
         .filter((m) => m.topic === 'market.spot.ticker')
         .map((m) => m.key),
     );
-    expect([...spotKeys].sort()).toEqual(['ADAUSDT', 'BNBUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT']);
+    expect([...spotKeys].sort()).toEqual(spotSymbols);
     const chains = new Set(
       fresh()
         .filter((m) => m.topic === 'market.options.chain')
         .map((m) => m.key),
     );
-    expect([...chains].sort()).toEqual(['BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT']);
+    expect([...chains].sort()).toEqual(underlyings);
     for (const m of fresh()) expect(contractViolation(m.topic, m.value)).toBeUndefined();
     // Candles are closed ones only, five of backfill per symbol at least, in order, none twice.
     const klines = fresh().filter((m) => m.topic === 'market.spot.kline' && m.key === 'BTCUSDT');

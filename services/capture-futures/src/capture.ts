@@ -1,15 +1,5 @@
-import type { Bus } from '@marketpipe/bus';
-import {
-  CapturePublisher,
-  Poller,
-  requestWeight,
-  retryUntilDone,
-  runConcurrently,
-  type BinanceRestClient,
-} from '@marketpipe/binance';
+import { CaptureBase, requestWeight, runConcurrently, type CaptureBaseDeps } from '@marketpipe/binance';
 import { TOPICS } from '@marketpipe/contracts';
-import type { Logger } from '@marketpipe/runtime';
-import type { Registry } from 'prom-client';
 import type { CaptureFuturesConfig } from './config';
 import {
   keepLatestOpenInterest,
@@ -23,11 +13,7 @@ import {
 export const FUTURES_SOURCE = 'binance.futures.rest';
 const OI_WORKERS = 4;
 
-export interface FuturesCaptureDeps {
-  client: BinanceRestClient;
-  bus: Bus;
-  logger: Logger;
-  metrics: Registry;
+export interface FuturesCaptureDeps extends CaptureBaseDeps {
   config: Pick<
     CaptureFuturesConfig,
     | 'FUTURES_SYMBOLS'
@@ -36,8 +22,6 @@ export interface FuturesCaptureDeps {
     | 'FUTURES_EXCHANGE_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
   >;
-  onReady?: (ready: boolean, detail: string) => void;
-  now?: () => number;
 }
 
 /**
@@ -46,75 +30,43 @@ export interface FuturesCaptureDeps {
  * For a handful of symbols per-symbol requests are cheaper than the all-symbols ones (1 + 1 weight
  * each against 40 + 10); the capture picks whichever weighs less.
  */
-export class FuturesCapture {
-  private readonly publisher: CapturePublisher;
-  private readonly now: () => number;
+export class FuturesCapture extends CaptureBase {
   private instruments: ReadonlyMap<string, FuturesInstrument> = new Map();
   private symbols: string[] = [];
   private readonly openInterest = new Map<string, FuturesOpenInterest>();
-  private readonly pollers: Poller[] = [];
-  private tickersOut = false;
 
   constructor(private readonly deps: FuturesCaptureDeps) {
-    this.now = deps.now ?? Date.now;
-    this.publisher = new CapturePublisher(deps.bus, deps.logger, deps.metrics, (endpoint, n) =>
-      deps.client.countRejected(endpoint, n),
-    );
+    super(deps);
   }
 
   async start(signal: AbortSignal): Promise<void> {
     const { config, logger, client } = this.deps;
-    this.deps.onReady?.(false, 'loading exchangeInfo');
-    await retryUntilDone(
-      'futures exchangeInfo',
-      () => this.loadExchangeInfo(signal),
-      signal,
-      logger,
-      (m) => this.deps.onReady?.(false, `exchangeInfo: ${m}`),
-    );
+    await this.loadUntilDone('futures exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'futures contract table loaded');
     const share = config.BINANCE_WEIGHT_SHARE;
-    this.pollers.push(
-      new Poller({
-        name: 'futures-tickers',
-        intervalMs: config.FUTURES_TICKER_INTERVAL_MS,
-        logger,
-        budget: client.budget,
-        // 0.7 + 0.25 of the share: a whole open-interest sweep (one request per contract, 504 at
-        // the full universe) can land inside the same minute as a minute of tickers and stay under it.
-        budgetShare: share * 0.7,
-        weightPerRun: () => this.tickerWeight(),
-        run: (s) => this.pollTickers(s),
-      }),
-      new Poller({
-        name: 'futures-open-interest',
-        intervalMs: config.FUTURES_OPEN_INTEREST_INTERVAL_MS,
-        logger,
-        budget: client.budget,
-        budgetShare: share * 0.25,
-        weightPerRun: () => this.symbols.length,
-        run: (s) => this.pollOpenInterest(s),
-      }),
-      new Poller({
-        name: 'futures-exchange-info',
-        intervalMs: config.FUTURES_EXCHANGE_INFO_REFRESH_MS,
-        logger,
-        run: (s) => this.loadExchangeInfo(s),
-      }),
-    );
+    this.addLoop('tickers', {
+      intervalMs: config.FUTURES_TICKER_INTERVAL_MS,
+      budget: client.budget,
+      // 0.7 + 0.25 of the share: a whole open-interest sweep (one request per contract, 504 at
+      // the full universe) can land inside the same minute as a minute of tickers and stay under it.
+      budgetShare: share * 0.7,
+      weightPerRun: () => this.tickerWeight(),
+      run: (s) => this.pollTickers(s),
+    });
+    this.addLoop('openInterest', {
+      intervalMs: config.FUTURES_OPEN_INTEREST_INTERVAL_MS,
+      budget: client.budget,
+      budgetShare: share * 0.25,
+      weightPerRun: () => this.symbols.length,
+      run: (s) => this.pollOpenInterest(s),
+    });
+    this.addLoop('exchangeInfo', {
+      intervalMs: config.FUTURES_EXCHANGE_INFO_REFRESH_MS,
+      run: (s) => this.loadExchangeInfo(s),
+    });
     // Open interest first, so the first tickers already carry it.
     await this.pollOpenInterest(signal).catch(() => undefined);
-    for (const poller of this.pollers) poller.start(signal);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.pollers.map((p) => p.stop()));
-  }
-
-  cadences(): Record<string, number> {
-    return Object.fromEntries(
-      this.pollers.map((p, i) => [['tickers', 'openInterest', 'exchangeInfo'][i] ?? String(i), p.intervalMs]),
-    );
+    this.startLoops(signal);
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {
@@ -122,15 +74,7 @@ export class FuturesCapture {
     const info = mapFuturesExchangeInfo(raw, { captureTime: this.now(), source: FUTURES_SOURCE });
     this.deps.client.applyRateLimits(info.rateLimits);
     this.instruments = info.instruments;
-    const wanted = this.deps.config.FUTURES_SYMBOLS;
-    if (wanted.includes('ALL')) {
-      this.symbols = [...info.instruments.keys()].sort();
-    } else {
-      const missing = wanted.filter((s) => !info.instruments.has(s));
-      if (missing.length > 0)
-        this.deps.logger.error({ missing }, 'configured futures symbols are not TRADING on Binance; skipping them');
-      this.symbols = wanted.filter((s) => info.instruments.has(s));
-    }
+    this.symbols = this.selectWanted(this.deps.config.FUTURES_SYMBOLS, info.instruments.keys(), 'futures contracts');
   }
 
   private perSymbol(): boolean {
@@ -172,10 +116,7 @@ export class FuturesCapture {
     const ctx = { captureTime: this.now(), source: FUTURES_SOURCE, instruments: this.wantedInstruments() };
     const mapped = mapFuturesTickers(rawTicker, rawPremium, this.openInterest, ctx);
     await this.publisher.publish(TOPICS.futuresTicker, mapped, { keyOf: (r) => r.symbol });
-    if (!this.tickersOut) {
-      this.tickersOut = true;
-      this.deps.onReady?.(true, `${this.symbols.length} contracts`);
-    }
+    this.announceReady(`${this.symbols.length} contracts`);
   }
 
   /** Only the configured contracts: bulk answers carry every contract, and those are not rejections. */

@@ -1,8 +1,5 @@
-import type { Bus } from '@marketpipe/bus';
-import { CapturePublisher, Poller, retryUntilDone, runConcurrently, type BinanceRestClient } from '@marketpipe/binance';
+import { CaptureBase, runConcurrently, type CaptureBaseDeps } from '@marketpipe/binance';
 import { TOPICS } from '@marketpipe/contracts';
-import type { Logger } from '@marketpipe/runtime';
-import type { Registry } from 'prom-client';
 import type { CaptureOptionsConfig } from './config';
 import {
   keepLatestOptionOpenInterest,
@@ -17,11 +14,7 @@ import {
 export const OPTIONS_SOURCE = 'binance.options.rest';
 const OI_WORKERS = 4;
 
-export interface OptionsCaptureDeps {
-  client: BinanceRestClient;
-  bus: Bus;
-  logger: Logger;
-  metrics: Registry;
+export interface OptionsCaptureDeps extends CaptureBaseDeps {
   config: Pick<
     CaptureOptionsConfig,
     | 'OPTIONS_UNDERLYINGS'
@@ -30,8 +23,6 @@ export interface OptionsCaptureDeps {
     | 'OPTIONS_EXCHANGE_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
   >;
-  onReady?: (ready: boolean, detail: string) => void;
-  now?: () => number;
 }
 
 /**
@@ -40,81 +31,43 @@ export interface OptionsCaptureDeps {
  * all-symbols ticker and mark (IV, greeks) and the underlying's index, with open interest polled per
  * underlying and expiry at a slower cadence.
  */
-export class OptionsCapture {
-  private readonly publisher: CapturePublisher;
-  private readonly now: () => number;
+export class OptionsCapture extends CaptureBase {
   private instruments: ReadonlyMap<string, OptionInstrument> = new Map();
   private underlyings: string[] = [];
   private readonly openInterest = new Map<string, OptionOpenInterest>();
-  private readonly pollers: Poller[] = [];
-  private chainsOut = false;
 
   constructor(private readonly deps: OptionsCaptureDeps) {
-    this.now = deps.now ?? Date.now;
-    this.publisher = new CapturePublisher(deps.bus, deps.logger, deps.metrics, (endpoint, n) =>
-      deps.client.countRejected(endpoint, n),
-    );
+    super(deps);
   }
 
   async start(signal: AbortSignal): Promise<void> {
     const { config, logger, client } = this.deps;
-    this.deps.onReady?.(false, 'loading exchangeInfo');
-    await retryUntilDone(
-      'options exchangeInfo',
-      () => this.loadExchangeInfo(signal),
-      signal,
-      logger,
-      (m) => this.deps.onReady?.(false, `exchangeInfo: ${m}`),
-    );
+    await this.loadUntilDone('options exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ underlyings: this.underlyings, contracts: this.instruments.size }, 'options contract list loaded');
-    const share = config.BINANCE_WEIGHT_SHARE;
-    this.pollers.push(
-      new Poller({
-        name: 'options-chains',
-        intervalMs: config.OPTIONS_CHAIN_INTERVAL_MS,
-        logger,
-        budget: client.budget,
-        budgetShare: share * 0.9,
-        weightPerRun: () => 5 + 5 + this.underlyings.length,
-        run: (s) => this.pollChains(s),
-      }),
-      new Poller({
-        name: 'options-open-interest',
-        intervalMs: config.OPTIONS_OPEN_INTEREST_INTERVAL_MS,
-        logger,
-        run: (s) => this.pollOpenInterest(s),
-      }),
-      new Poller({
-        name: 'options-exchange-info',
-        intervalMs: config.OPTIONS_EXCHANGE_INFO_REFRESH_MS,
-        logger,
-        run: (s) => this.loadExchangeInfo(s),
-      }),
-    );
+    this.addLoop('chains', {
+      intervalMs: config.OPTIONS_CHAIN_INTERVAL_MS,
+      budget: client.budget,
+      budgetShare: config.BINANCE_WEIGHT_SHARE * 0.9,
+      weightPerRun: () => 5 + 5 + this.underlyings.length,
+      run: (s) => this.pollChains(s),
+    });
+    this.addLoop('openInterest', {
+      intervalMs: config.OPTIONS_OPEN_INTEREST_INTERVAL_MS,
+      run: (s) => this.pollOpenInterest(s),
+    });
+    this.addLoop('exchangeInfo', {
+      intervalMs: config.OPTIONS_EXCHANGE_INFO_REFRESH_MS,
+      run: (s) => this.loadExchangeInfo(s),
+    });
     await this.pollOpenInterest(signal).catch(() => undefined);
-    for (const poller of this.pollers) poller.start(signal);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all(this.pollers.map((p) => p.stop()));
-  }
-
-  cadences(): Record<string, number> {
-    return Object.fromEntries(
-      this.pollers.map((p, i) => [['chains', 'openInterest', 'exchangeInfo'][i] ?? String(i), p.intervalMs]),
-    );
+    this.startLoops(signal);
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {
     const raw = await this.deps.client.get('exchangeInfo', {}, signal);
     const info = mapOptionsExchangeInfo(raw, { captureTime: this.now(), source: OPTIONS_SOURCE });
     this.deps.client.applyRateLimits(info.rateLimits);
-    const wanted = this.deps.config.OPTIONS_UNDERLYINGS;
-    const all = wanted.includes('ALL');
-    const missing = all ? [] : wanted.filter((u) => !info.underlyings.includes(u));
-    if (missing.length > 0)
-      this.deps.logger.error({ missing }, 'configured underlyings have no TRADING options on Binance; skipping them');
-    this.underlyings = all ? info.underlyings : info.underlyings.filter((u) => wanted.includes(u));
+    this.underlyings = this.selectWanted(this.deps.config.OPTIONS_UNDERLYINGS, info.underlyings, 'option underlyings');
     const keep = new Set(this.underlyings);
     const instruments = new Map<string, OptionInstrument>();
     for (const [symbol, i] of info.instruments) if (keep.has(i.underlying)) instruments.set(symbol, i);
@@ -140,10 +93,7 @@ export class OptionsCapture {
       (r) => r.symbol === null || this.instruments.has(r.symbol) || this.underlyings.includes(r.symbol),
     );
     await this.publisher.publish(TOPICS.optionsChain, mapped, { keyOf: (r) => r.underlying });
-    if (!this.chainsOut) {
-      this.chainsOut = true;
-      this.deps.onReady?.(true, `${this.underlyings.length} underlyings, ${this.instruments.size} contracts`);
-    }
+    this.announceReady(`${this.underlyings.length} underlyings, ${this.instruments.size} contracts`);
   }
 
   private async pollOpenInterest(signal: AbortSignal): Promise<void> {

@@ -1,18 +1,13 @@
-import type { Bus } from '@marketpipe/bus';
 import {
   budgetedIntervalMs,
-  CapturePublisher,
-  Poller,
+  CaptureBase,
   requestWeight,
-  retryUntilDone,
   runConcurrently,
-  type BinanceRestClient,
+  type CaptureBaseDeps,
 } from '@marketpipe/binance';
 import { TOPICS } from '@marketpipe/contracts';
-import type { Logger } from '@marketpipe/runtime';
-import type { Registry } from 'prom-client';
 import type { CaptureSpotConfig, KlineSeries } from './config';
-import { mapSpotExchangeInfo, mapSpotKlines, mapSpotTickers, type SpotInstrument } from './map';
+import { mapSpotExchangeInfo, mapSpotKlines, mapSpotTickers } from './map';
 
 export const SPOT_SOURCE = 'binance.spot.rest';
 
@@ -21,11 +16,7 @@ const MAX_SYMBOLS_PARAM = 100;
 const KLINE_PAGE = 1000;
 const KLINE_WORKERS = 4;
 
-export interface SpotCaptureDeps {
-  client: BinanceRestClient;
-  bus: Bus;
-  logger: Logger;
-  metrics: Registry;
+export interface SpotCaptureDeps extends CaptureBaseDeps {
   config: Pick<
     CaptureSpotConfig,
     | 'SPOT_SYMBOLS'
@@ -34,9 +25,6 @@ export interface SpotCaptureDeps {
     | 'SPOT_EXCHANGE_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
   >;
-  /** Readiness: true once the symbol table is loaded and the first tickers are out. */
-  onReady?: (ready: boolean, detail: string) => void;
-  now?: () => number;
 }
 
 /**
@@ -45,73 +33,41 @@ export interface SpotCaptureDeps {
  * configured cadence, each newly closed candle of every kline series, and a slow exchangeInfo
  * refresh.
  */
-export class SpotCapture {
-  private readonly publisher: CapturePublisher;
-  private readonly now: () => number;
-  private instruments: ReadonlyMap<string, SpotInstrument> = new Map();
+export class SpotCapture extends CaptureBase {
   private symbols: string[] = [];
+  private wanted: ReadonlySet<string> = new Set();
   /** Open time of the newest closed candle published, per `symbol interval`. */
   private readonly lastCandle = new Map<string, number>();
   /** When each `symbol interval` was last fetched, to spread sweeps over the budget. */
   private readonly lastFetch = new Map<string, number>();
-  private readonly pollers: Poller[] = [];
-  private tickersOut = false;
 
   constructor(private readonly deps: SpotCaptureDeps) {
-    this.now = deps.now ?? Date.now;
-    this.publisher = new CapturePublisher(deps.bus, deps.logger, deps.metrics, (endpoint, n) =>
-      deps.client.countRejected(endpoint, n),
-    );
+    super(deps);
   }
 
   async start(signal: AbortSignal): Promise<void> {
     const { config, logger, client } = this.deps;
-    this.deps.onReady?.(false, 'loading exchangeInfo');
-    await retryUntilDone(
-      'spot exchangeInfo',
-      () => this.loadExchangeInfo(signal),
-      signal,
-      logger,
-      (m) => this.deps.onReady?.(false, `exchangeInfo: ${m}`),
-    );
+    await this.loadUntilDone('spot exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'spot symbol table loaded');
     await this.backfill(signal);
-    const share = config.BINANCE_WEIGHT_SHARE;
-    this.pollers.push(
-      new Poller({
-        name: 'spot-tickers',
-        intervalMs: config.SPOT_TICKER_INTERVAL_MS,
-        logger,
-        budget: client.budget,
-        budgetShare: share * 0.7,
-        weightPerRun: () => requestWeight('spot', 'ticker/24hr', this.tickerParams()),
-        run: (s) => this.pollTickers(s),
-      }),
-      new Poller({
-        name: 'spot-klines',
-        intervalMs: 5_000,
-        logger,
-        run: (s) => this.pollKlines(s),
-      }),
-      new Poller({
-        name: 'spot-exchange-info',
-        intervalMs: config.SPOT_EXCHANGE_INFO_REFRESH_MS,
-        logger,
-        run: (s) => this.loadExchangeInfo(s),
-      }),
-    );
-    for (const poller of this.pollers) poller.start(signal);
+    this.addLoop('tickers', {
+      intervalMs: config.SPOT_TICKER_INTERVAL_MS,
+      budget: client.budget,
+      budgetShare: config.BINANCE_WEIGHT_SHARE * 0.7,
+      weightPerRun: () => requestWeight('spot', 'ticker/24hr', this.tickerParams()),
+      run: (s) => this.pollTickers(s),
+    });
+    this.addLoop('klines', { intervalMs: 5_000, run: (s) => this.pollKlines(s) });
+    this.addLoop('exchangeInfo', {
+      intervalMs: config.SPOT_EXCHANGE_INFO_REFRESH_MS,
+      run: (s) => this.loadExchangeInfo(s),
+    });
+    this.startLoops(signal);
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.pollers.map((p) => p.stop()));
-  }
-
-  /** Cadences the loops keep now (the bench reads them). */
-  cadences(): Record<string, number> {
-    const out: Record<string, number> = Object.fromEntries(
-      this.pollers.map((p, i) => [['tickers', 'klines', 'exchangeInfo'][i] ?? String(i), p.intervalMs]),
-    );
+  /** Cadences the loops keep now, and how far apart each kline series' sweeps are (the bench reads them). */
+  override cadences(): Record<string, number> {
+    const out = super.cadences();
     for (const series of this.deps.config.SPOT_KLINES) out[`klineSweep ${series.interval}`] = this.klineSweepMs(series);
     return out;
   }
@@ -120,16 +76,8 @@ export class SpotCapture {
     const raw = await this.deps.client.get('exchangeInfo', {}, signal);
     const info = mapSpotExchangeInfo(raw, { captureTime: this.now(), source: SPOT_SOURCE });
     this.deps.client.applyRateLimits(info.rateLimits);
-    this.instruments = info.instruments;
-    const wanted = this.deps.config.SPOT_SYMBOLS;
-    if (wanted.includes('ALL')) {
-      this.symbols = [...info.instruments.keys()].sort();
-    } else {
-      const missing = wanted.filter((s) => !info.instruments.has(s));
-      if (missing.length > 0)
-        this.deps.logger.error({ missing }, 'configured spot symbols are not TRADING on Binance; skipping them');
-      this.symbols = wanted.filter((s) => info.instruments.has(s));
-    }
+    this.symbols = this.selectWanted(this.deps.config.SPOT_SYMBOLS, info.instruments.keys(), 'spot symbols');
+    this.wanted = new Set(this.symbols);
   }
 
   private tickerParams(): { symbols?: string[] } {
@@ -140,16 +88,14 @@ export class SpotCapture {
     if (this.symbols.length === 0) return;
     const raw = await this.deps.client.get('ticker/24hr', this.tickerParams(), signal);
     const mapped = mapSpotTickers(raw, { captureTime: this.now(), source: SPOT_SOURCE });
-    if (this.symbols.length > MAX_SYMBOLS_PARAM || this.deps.config.SPOT_SYMBOLS.includes('ALL')) {
+    if (this.symbols.length > MAX_SYMBOLS_PARAM) {
       // The all-symbols answer includes HALT/BREAK symbols and ones not asked for.
-      const wanted = this.instruments;
+      const wanted = this.wanted;
       mapped.records = mapped.records.filter((r) => wanted.has(r.symbol));
+      mapped.rejected = mapped.rejected.filter((r) => r.symbol === null || wanted.has(r.symbol));
     }
     await this.publisher.publish(TOPICS.spotTicker, mapped, { keyOf: (r) => r.symbol });
-    if (!this.tickersOut) {
-      this.tickersOut = true;
-      this.deps.onReady?.(true, `${this.symbols.length} symbols`);
-    }
+    this.announceReady(`${this.symbols.length} symbols`);
   }
 
   private async backfill(signal: AbortSignal): Promise<void> {
