@@ -37,12 +37,40 @@ it('quantum, psych and srona publish valid records at their cadence from simulat
   const client = (product: Product) =>
     new BinanceRestClient({ product, baseUrl: sim.url, logger, metrics, timeoutMs: 2_000 });
   const clients = [client('spot'), client('futures'), client('options')];
+  // Each service rebuilds its state from the topics before it publishes; the cadence is measured
+  // from the moment all three are ready, however much earlier runs left on the topics.
+  const readiness = new Map<string, boolean>();
+  const ready = (name: string) => (isReady: boolean) => void readiness.set(name, isReady);
   const services = [
-    new QuantumService({ bus, logger, metrics, config: parseConfig(QUANTUM_CONFIG, {}), groupId: `quantum-${run}` }),
-    new PsychService({ bus, logger, metrics, config: parseConfig(PSYCH_CONFIG, {}), groupId: `psych-${run}` }),
-    new SronaService({ bus, logger, metrics, config: parseConfig(SRONA_CONFIG, {}), groupId: `srona-${run}` }),
+    new QuantumService({
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(QUANTUM_CONFIG, {}),
+      groupId: `quantum-${run}`,
+      onReady: ready('quantum'),
+    }),
+    new PsychService({
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(PSYCH_CONFIG, {}),
+      groupId: `psych-${run}`,
+      onReady: ready('psych'),
+    }),
+    new SronaService({
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(SRONA_CONFIG, {}),
+      groupId: `srona-${run}`,
+      onReady: ready('srona'),
+    }),
   ];
   for (const s of services) await s.start(controller.signal);
+  for (let i = 0; i < 1200 && !['quantum', 'psych', 'srona'].every((n) => readiness.get(n) === true); i++)
+    await sleep(100);
+  expect(Object.fromEntries(readiness)).toEqual({ quantum: true, psych: true, srona: true });
   const captures = [
     new SpotCapture({
       client: clients[0] as BinanceRestClient,
@@ -103,4 +131,4 @@ it('quantum, psych and srona publish valid records at their cadence from simulat
   if (lastSrona?.topic !== 'analytics.srona') throw new Error('no srona record');
   expect(lastSrona.value.chain.realizedVol).not.toBeNull();
   expect(lastSrona.value.candidatesEvaluated).toBeGreaterThan(0);
-}, 90_000);
+}, 240_000);
