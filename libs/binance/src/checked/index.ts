@@ -38,3 +38,4 @@ export {
   timeMsFromText,
 } from './numbers';
 export { parseRateLimits, type RateLimit } from './rateLimits';
+export { instrumentTable, type InstrumentEntry, type SkippedSymbol } from './instruments';

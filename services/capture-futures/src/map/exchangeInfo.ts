@@ -22,7 +22,12 @@ import {
   parseRateLimits,
   requiredString,
   timeMs,
+  instrumentTable,
+  type InstrumentEntry,
+  type SkippedSymbol,
 } from '@marketpipe/binance';
+
+export type { SkippedSymbol };
 
 export const FUTURES_EXCHANGE_INFO = '/fapi/v1/exchangeInfo';
 
@@ -43,11 +48,6 @@ export interface FuturesInstrument {
   marginAsset: string;
 }
 
-export interface SkippedSymbol {
-  symbol: string;
-  status: string;
-}
-
 export interface FuturesExchangeInfo {
   serverTime: number;
   rateLimits: RateLimit[];
@@ -62,8 +62,6 @@ export function isPerpetual(contractType: string): boolean {
   return contractType.includes('PERPETUAL');
 }
 
-type Entry = { instrument: FuturesInstrument } | { skipped: SkippedSymbol };
-
 /** Builds the USD-M instrument table. Throws PayloadError when the body or its rateLimits are unusable. */
 export function mapFuturesExchangeInfo(raw: unknown, ctx: MapContext): FuturesExchangeInfo {
   const body = expectObject(raw, FUTURES_EXCHANGE_INFO);
@@ -73,7 +71,7 @@ export function mapFuturesExchangeInfo(raw: unknown, ctx: MapContext): FuturesEx
   const rateLimits = parseRateLimits(body['rateLimits'], FUTURES_EXCHANGE_INFO);
   const symbols = expectArrayAt(body, 'symbols', FUTURES_EXCHANGE_INFO);
 
-  const entries = mapElements<Entry>(symbols, FUTURES_EXCHANGE_INFO, (el, symbol) => {
+  const entries = mapElements<InstrumentEntry<FuturesInstrument>>(symbols, FUTURES_EXCHANGE_INFO, (el, symbol) => {
     const status = requiredString(el['status'], 'status');
     // Checked before anything else: a PENDING_TRADING symbol has contractType "" and must not be rejected for it.
     if (status !== 'TRADING') return { skipped: { symbol, status } };
@@ -92,17 +90,6 @@ export function mapFuturesExchangeInfo(raw: unknown, ctx: MapContext): FuturesEx
     };
   });
 
-  const instruments = new Map<string, FuturesInstrument>();
-  const skipped: SkippedSymbol[] = [];
-  const rejected = entries.rejected;
-  for (const entry of entries.records) {
-    if ('skipped' in entry) {
-      skipped.push(entry.skipped);
-    } else if (instruments.has(entry.instrument.symbol)) {
-      rejected.push({ endpoint: FUTURES_EXCHANGE_INFO, symbol: entry.instrument.symbol, reason: 'duplicate symbol' });
-    } else {
-      instruments.set(entry.instrument.symbol, entry.instrument);
-    }
-  }
+  const { instruments, skipped, rejected } = instrumentTable(entries, FUTURES_EXCHANGE_INFO);
   return { serverTime, rateLimits, instruments, skipped, rejected };
 }

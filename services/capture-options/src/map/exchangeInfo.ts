@@ -33,7 +33,12 @@ import {
   requiredPositive,
   requiredString,
   timeMs,
+  instrumentTable,
+  type InstrumentEntry,
+  type SkippedSymbol,
 } from '@marketpipe/binance';
+
+export type { SkippedSymbol };
 
 export const OPTIONS_EXCHANGE_INFO = '/eapi/v1/exchangeInfo';
 
@@ -53,11 +58,6 @@ export interface OptionInstrument {
   unit: number;
   quoteAsset: string;
   /** Always TRADING in the table */
-  status: string;
-}
-
-export interface SkippedSymbol {
-  symbol: string;
   status: string;
 }
 
@@ -140,8 +140,6 @@ function baseAssets(body: { readonly [key: string]: unknown }): Map<string, stri
   return byUnderlying;
 }
 
-type Entry = { instrument: OptionInstrument } | { skipped: SkippedSymbol };
-
 /** Builds the options instrument table. Throws PayloadError when the body or its rateLimits are unusable. */
 export function mapOptionsExchangeInfo(raw: unknown, ctx: MapContext): OptionsExchangeInfo {
   const body = expectObject(raw, OPTIONS_EXCHANGE_INFO);
@@ -152,7 +150,7 @@ export function mapOptionsExchangeInfo(raw: unknown, ctx: MapContext): OptionsEx
   const symbols = expectArrayAt(body, 'optionSymbols', OPTIONS_EXCHANGE_INFO);
   const baseByUnderlying = baseAssets(body);
 
-  const entries = mapElements<Entry>(symbols, OPTIONS_EXCHANGE_INFO, (el, symbol) => {
+  const entries = mapElements<InstrumentEntry<OptionInstrument>>(symbols, OPTIONS_EXCHANGE_INFO, (el, symbol) => {
     const rawStatus = el['status'];
     const status = rawStatus === undefined ? 'TRADING' : requiredString(rawStatus, 'status');
     if (status !== 'TRADING') return { skipped: { symbol, status } };
@@ -176,19 +174,7 @@ export function mapOptionsExchangeInfo(raw: unknown, ctx: MapContext): OptionsEx
     return { instrument: { symbol, underlying, baseAsset, side, strike, expiryTime, unit, quoteAsset, status } };
   });
 
-  const instruments = new Map<string, OptionInstrument>();
-  const skipped: SkippedSymbol[] = [];
-  const rejected = entries.rejected;
-  const underlyings = new Set<string>();
-  for (const entry of entries.records) {
-    if ('skipped' in entry) {
-      skipped.push(entry.skipped);
-    } else if (instruments.has(entry.instrument.symbol)) {
-      rejected.push({ endpoint: OPTIONS_EXCHANGE_INFO, symbol: entry.instrument.symbol, reason: 'duplicate symbol' });
-    } else {
-      instruments.set(entry.instrument.symbol, entry.instrument);
-      underlyings.add(entry.instrument.underlying);
-    }
-  }
-  return { serverTime, rateLimits, instruments, underlyings: [...underlyings].sort(), skipped, rejected };
+  const { instruments, skipped, rejected } = instrumentTable(entries, OPTIONS_EXCHANGE_INFO);
+  const underlyings = [...new Set([...instruments.values()].map((i) => i.underlying))].sort();
+  return { serverTime, rateLimits, instruments, underlyings, skipped, rejected };
 }

@@ -18,7 +18,12 @@ import {
   parseRateLimits,
   requiredString,
   timeMs,
+  instrumentTable,
+  type InstrumentEntry,
+  type SkippedSymbol,
 } from '@marketpipe/binance';
+
+export type { SkippedSymbol };
 
 export const SPOT_EXCHANGE_INFO = '/api/v3/exchangeInfo';
 
@@ -28,12 +33,6 @@ export interface SpotInstrument {
   baseAsset: string;
   quoteAsset: string;
   /** Always TRADING in the table; kept so a consumer never has to assume it. */
-  status: string;
-}
-
-/** A symbol present in exchangeInfo but left out of the table because it is not TRADING. */
-export interface SkippedSymbol {
-  symbol: string;
   status: string;
 }
 
@@ -47,8 +46,6 @@ export interface SpotExchangeInfo {
   rejected: Rejection[];
 }
 
-type Entry = { instrument: SpotInstrument } | { skipped: SkippedSymbol };
-
 /** Builds the spot instrument table. Throws PayloadError when the body or its rateLimits are unusable. */
 export function mapSpotExchangeInfo(raw: unknown, ctx: MapContext): SpotExchangeInfo {
   const body = expectObject(raw, SPOT_EXCHANGE_INFO);
@@ -56,7 +53,7 @@ export function mapSpotExchangeInfo(raw: unknown, ctx: MapContext): SpotExchange
   const rateLimits = parseRateLimits(body['rateLimits'], SPOT_EXCHANGE_INFO);
   const symbols = expectArrayAt(body, 'symbols', SPOT_EXCHANGE_INFO);
 
-  const entries = mapElements<Entry>(symbols, SPOT_EXCHANGE_INFO, (el, symbol) => {
+  const entries = mapElements<InstrumentEntry<SpotInstrument>>(symbols, SPOT_EXCHANGE_INFO, (el, symbol) => {
     const status = requiredString(el['status'], 'status');
     if (status !== 'TRADING') return { skipped: { symbol, status } };
     return {
@@ -69,17 +66,6 @@ export function mapSpotExchangeInfo(raw: unknown, ctx: MapContext): SpotExchange
     };
   });
 
-  const instruments = new Map<string, SpotInstrument>();
-  const skipped: SkippedSymbol[] = [];
-  const rejected = entries.rejected;
-  for (const entry of entries.records) {
-    if ('skipped' in entry) {
-      skipped.push(entry.skipped);
-    } else if (instruments.has(entry.instrument.symbol)) {
-      rejected.push({ endpoint: SPOT_EXCHANGE_INFO, symbol: entry.instrument.symbol, reason: 'duplicate symbol' });
-    } else {
-      instruments.set(entry.instrument.symbol, entry.instrument);
-    }
-  }
+  const { instruments, skipped, rejected } = instrumentTable(entries, SPOT_EXCHANGE_INFO);
   return { serverTime, rateLimits, instruments, skipped, rejected };
 }
