@@ -4,6 +4,7 @@ import type { Config } from 'jest';
 const moduleNameMapper = {
   '^@marketpipe/(capture-spot|capture-futures|capture-options|quantum|psych|srona|consolidator)$':
     '<rootDir>/services/$1/src',
+  '^@marketpipe/cli$': '<rootDir>/cli/src',
   '^@marketpipe/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 const transform = {
@@ -14,7 +15,10 @@ const config: Config = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/{test,embedded/test}/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{libs,services}/*/test/**/*.test.ts',
+        '<rootDir>/{test,embedded/test,cli/test}/**/*.test.ts',
+      ],
       testEnvironment: 'node',
       moduleNameMapper,
       transform,
@@ -25,7 +29,10 @@ const config: Config = {
       // this setup brings up (or finds, when KAFKA_BROKERS etc. are set).
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.itest.ts', '<rootDir>/{test,embedded/test}/**/*.itest.ts'],
+      testMatch: [
+        '<rootDir>/{libs,services}/*/test/**/*.itest.ts',
+        '<rootDir>/{test,embedded/test,cli/test}/**/*.itest.ts',
+      ],
       testEnvironment: 'node',
       moduleNameMapper,
       transform,

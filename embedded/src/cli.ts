@@ -2,7 +2,7 @@
 import { createLogger } from '@marketpipe/runtime';
 import { parseStartArgs, type StartArgs } from './args';
 import { startEmbedded, type Embedded } from './start';
-import { renderView } from './view';
+import { renderView } from '@marketpipe/consolidator';
 
 const CLEAR = '\x1b[H\x1b[2J';
 const HIDE_CURSOR = '\x1b[?25l';

@@ -1,4 +1,3 @@
 export { parseStartArgs, USAGE, type StartArgs } from './args';
 export { serveSnapshots } from './http';
 export { startEmbedded, type Embedded } from './start';
-export { renderRow, renderView } from './view';

@@ -2,7 +2,14 @@ export type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } 
 export { MemoryBus, type MemoryBusOptions } from './memory';
 export { createKafka, DLQ_HEADERS, KafkaBus, registryConfig, type DlqReason, type KafkaBusOptions } from './kafka';
 export { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
-export { ensureTopics, topicConfigs, type TopicLayout } from './topic-admin';
+export {
+  alignTopicConfigs,
+  ensureTopics,
+  inspectTopics,
+  topicConfigs,
+  type TopicLayout,
+  type TopicStatus,
+} from './topic-admin';
 export { connectKafkaBus } from './connect';
 export { CoPartitionedAssigner, coPartitionedAssignment } from './co-partitioned-assigner';
 export { runBusService, type BusStage, type BusStageDeps } from './run-bus-service';

@@ -108,3 +108,81 @@ export async function registerContracts(
   }
   return ids;
 }
+
+/** A subject as the registry holds it, beside the schema this build would register. */
+export interface SubjectStatus {
+  topic: TopicName;
+  subject: string;
+  /** The latest registered version, or null when the subject does not exist. */
+  latest: { id: number; version: number } | null;
+  /** This build's schema is already registered under the subject (some version). */
+  registered: boolean;
+  /** Whether the registry would accept this build's schema (a new subject always would). */
+  compatible: boolean;
+  /** Why not, field by field, when it would not. */
+  reasons: string[];
+  /** The level the subject enforces, or null when it has none of its own. */
+  compatibility: string | null;
+}
+
+async function jsonOrNull<T>(res: Response): Promise<T | null> {
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`schema registry answered HTTP ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * Asks the registry, without registering anything, whether `schema` is registered under `subject`
+ * and whether it would be accepted: what an operator checks before rolling out a new build.
+ */
+export async function checkSubject(
+  config: RegistryConfig,
+  topic: TopicName,
+  subject: string,
+  schema: AvroSchema,
+): Promise<SubjectStatus> {
+  const path = encodeURIComponent(subject);
+  const body = { schema: JSON.stringify(schema), schemaType: 'AVRO' };
+  const latest = await jsonOrNull<{ id: number; version: number; schema: string }>(
+    await registryRequest(config, 'GET', `/subjects/${path}/versions/latest`),
+  );
+  const level = await jsonOrNull<{ compatibilityLevel?: string; compatibility?: string }>(
+    await registryRequest(config, 'GET', `/config/${path}`),
+  );
+  const compatibility = level?.compatibilityLevel ?? level?.compatibility ?? null;
+  let registered = false;
+  let compatible = true;
+  let reasons: string[] = [];
+  if (latest !== null) {
+    registered = (await jsonOrNull(await registryRequest(config, 'POST', `/subjects/${path}`, body))) !== null;
+    if (!registered) {
+      const verdict = await jsonOrNull<{ is_compatible: boolean }>(
+        await registryRequest(config, 'POST', `/compatibility/subjects/${path}/versions/latest`, body),
+      );
+      compatible = verdict?.is_compatible ?? true;
+      if (!compatible) {
+        const enforced = (compatibility ?? config.compatibility) as Compatibility;
+        reasons = explainIncompatibility(JSON.parse(latest.schema) as AvroSchema, schema, enforced);
+      }
+    }
+  }
+  return {
+    topic,
+    subject,
+    latest: latest === null ? null : { id: latest.id, version: latest.version },
+    registered,
+    compatible,
+    reasons,
+    compatibility,
+  };
+}
+
+/** checkSubject for the value schema of each topic. */
+export async function checkContracts(
+  config: RegistryConfig,
+  topics: readonly TopicName[] = ALL_TOPICS,
+): Promise<SubjectStatus[]> {
+  const out: SubjectStatus[] = [];
+  for (const topic of topics) out.push(await checkSubject(config, topic, valueSubject(topic), contractSchema(topic)));
+  return out;
+}

@@ -6,3 +6,5 @@ export { ConsolidatorService, INPUT_TOPICS, type ConsolidatorDeps } from './serv
 export { MemorySnapshotStore } from './store/memory';
 export { snapshotKeys, type SnapshotStore } from './store/port';
 export { RedisSnapshotStore, type RedisStoreOptions } from './store/redis';
+export { asOf, renderRow, renderView } from './view/table';
+export { SnapshotReader, type SnapshotRead } from './store/reader';

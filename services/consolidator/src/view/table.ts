@@ -60,3 +60,20 @@ export function renderView(rows: readonly UnifiedMarket[], status: string): stri
   const body = [...rows].sort((a, b) => a.symbol.localeCompare(b.symbol)).map(renderRow);
   return [header, ...body, '', status].join('\n');
 }
+
+/**
+ * The snapshot as of `now`: each present source's age grows by the time since the consolidator
+ * wrote it, and `stale` and `confidence` are recomputed. A reader of Redis sees data as old as it
+ * is, even when the writer has stopped (a Kafka outage) and the keys have not expired yet.
+ */
+export function asOf(u: UnifiedMarket, now: number, staleMs: number): UnifiedMarket {
+  const since = Math.max(0, now - u.emitTime);
+  const freshness = u.freshness.map((f) => {
+    if (!f.present || f.ageMs === null) return f;
+    const ageMs = f.ageMs + since;
+    return { ...f, ageMs, stale: ageMs > staleMs };
+  });
+  const fresh = freshness.filter((f) => f.present && !f.stale).length;
+  const confidence = freshness.length === 0 ? 0 : fresh / freshness.length;
+  return { ...u, freshness, confidence };
+}
