@@ -542,7 +542,7 @@ function consolidatorBench(quantum: readonly QuantumScore[], psych: readonly Psy
     const accepted = apply();
     built = 0;
     for (const s of states.values()) {
-      if (!s.changedSinceEmit()) continue;
+      if (!s.changedSinceEmit(t + 5, staleMs)) continue;
       const u = consolidatorLib.buildUnified(s, t + 5, { staleMs });
       s.emittedVersion = s.version;
       if (u.symbol === s.symbol) built++;

@@ -47,6 +47,8 @@ export class ConsolidatorService {
   private partitions: readonly number[] = [];
   private lastGlobal = 0;
   private rewriteAll = false;
+  /** The unified-market publish in flight, if any (see tick). */
+  private publishing: Promise<void> | undefined;
   private readonly tickSeconds: Histogram;
   private readonly joined: Counter<'topic'>;
   private readonly emitted: Counter;
@@ -174,7 +176,7 @@ export class ConsolidatorService {
     const all: SymbolState[] = [];
     for (const state of this.cache.values()) {
       all.push(state);
-      if (state.changedSinceEmit()) changed.push(state);
+      if (state.changedSinceEmit(emitTime, staleMs)) changed.push(state);
     }
     const unified = changed.map((s) => buildUnified(s, emitTime, { staleMs }));
     let global: GlobalMetrics | null = null;
@@ -182,7 +184,13 @@ export class ConsolidatorService {
       global = partialAggregate(all, this.deps.config.CONSOLIDATOR_INSTANCE_ID, this.partitions, emitTime);
       this.lastGlobal = emitTime;
     }
-    await Promise.all([this.publish(changed, unified, global), this.store(all, unified, global, emitTime)]);
+    // Redis is written every tick whatever Kafka does: a publish that hangs while Kafka is down
+    // (the producer retries for tens of seconds) must not freeze the snapshot operators read. One
+    // publish at a time; symbols it could not take stay changed and go with a later one.
+    if (this.publishing === undefined) {
+      this.publishing = this.publish(changed, unified, global, emitTime).finally(() => (this.publishing = undefined));
+    }
+    await this.store(all, unified, global, emitTime);
     end();
   }
 
@@ -190,16 +198,22 @@ export class ConsolidatorService {
     changed: readonly SymbolState[],
     unified: readonly UnifiedMarket[],
     global: GlobalMetrics | null,
+    emitTime: number,
   ): Promise<void> {
     try {
       if (unified.length > 0) {
         const versions = changed.map((s) => s.version);
+        const staleMs = this.deps.config.CONSOLIDATOR_STALE_MS;
+        const masks = changed.map((s) => s.staleMask(emitTime, staleMs));
         await this.deps.bus.publish(
           TOPICS.unified,
           unified.map((u) => ({ key: u.symbol, value: u })),
         );
         // Marked emitted only once Kafka has them: after an outage the same symbols emit again.
-        changed.forEach((s, i) => (s.emittedVersion = versions[i] as number));
+        changed.forEach((s, i) => {
+          s.emittedVersion = versions[i] as number;
+          s.emittedStaleMask = masks[i] as number;
+        });
         this.emitted.inc(unified.length);
       }
       if (global !== null) await this.deps.bus.publish(TOPICS.global, [{ key: global.instanceId, value: global }]);
@@ -242,5 +256,6 @@ export class ConsolidatorService {
   async stop(): Promise<void> {
     await this.subscription?.stop();
     await this.loop?.stop();
+    await this.publishing;
   }
 }

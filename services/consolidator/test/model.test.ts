@@ -45,11 +45,25 @@ describe('SymbolState: the join never moves backwards', () => {
 
   it('reports a change only until it is emitted', () => {
     const s = fullState();
-    expect(s.changedSinceEmit()).toBe(true);
+    expect(s.changedSinceEmit(T, 10_000)).toBe(true);
     s.emittedVersion = s.version;
-    expect(s.changedSinceEmit()).toBe(false);
+    expect(s.changedSinceEmit(T, 10_000)).toBe(false);
     s.applyQuantum(quantumScore('ETHUSDT'), T); // same eventTime: nothing new
-    expect(s.changedSinceEmit()).toBe(false);
+    expect(s.changedSinceEmit(T, 10_000)).toBe(false);
+  });
+
+  it('reports a change when a source crosses the stale threshold, once', () => {
+    const s = fullState(); // every source at eventTime T
+    s.emittedVersion = s.version;
+    s.emittedStaleMask = s.staleMask(T + 10_000, 10_000);
+    expect(s.emittedStaleMask).toBe(0); // exactly at the threshold is still fresh
+    expect(s.changedSinceEmit(T + 10_000, 10_000)).toBe(false);
+    expect(s.changedSinceEmit(T + 10_001, 10_000)).toBe(true);
+    s.emittedStaleMask = s.staleMask(T + 10_001, 10_000);
+    expect(s.emittedStaleMask).toBe(0b111111);
+    expect(s.changedSinceEmit(T + 60_000, 10_000)).toBe(false);
+    s.applySpot({ ...spotTicker('ETHUSDT'), eventTime: T + 60_000 }, T + 60_000);
+    expect(s.staleMask(T + 60_000, 10_000)).toBe(0b111110);
   });
 });
 

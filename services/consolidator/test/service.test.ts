@@ -77,6 +77,35 @@ describe('ConsolidatorService on the in-memory bus', () => {
     await service.stop();
   });
 
+  it('emits once more when inputs stop and the sources turn stale, so Redis never shows them fresh', async () => {
+    const bus = new MemoryBus();
+    const out: UnifiedMarket[] = [];
+    await bus.subscribe({
+      groupId: 'out',
+      topics: ['unified-market'],
+      handler: (m: BusMessage) => void (m.topic === 'unified-market' && out.push(m.value)),
+    });
+    const store = new MemorySnapshotStore();
+    const controller = new AbortController();
+    let clock = T + 500;
+    const service = consolidator(bus, store, () => clock);
+    await publishAll(bus, 'BTCUSDT');
+    await service.start(controller.signal);
+    await sleep(150);
+    expect(out).toHaveLength(1);
+    expect(store.unified.get('BTCUSDT')?.confidence).toBe(1);
+    clock = T + 20_000; // no input for 20 s: every source is past the 10 s threshold
+    await sleep(150);
+    expect(out).toHaveLength(2);
+    expect(out[1]?.freshness.every((f) => f.stale)).toBe(true);
+    expect(store.unified.get('BTCUSDT')?.confidence).toBe(0);
+    clock = T + 25_000;
+    await sleep(150);
+    expect(out).toHaveLength(2); // still stale: nothing new to say
+    controller.abort();
+    await service.stop();
+  });
+
   it('restarts complete: the first record after a restart holds every source it held before', async () => {
     const bus = new MemoryBus();
     const store = new MemorySnapshotStore();

@@ -1,13 +1,14 @@
-import type {
-  FuturesTicker,
-  OptionContract,
-  OptionsChain,
-  PsychState,
-  QuantumScore,
-  SpotTicker,
-  SronaReport,
-  UnifiedOptions,
-  UnifiedSource,
+import {
+  UnifiedSourceValues,
+  type FuturesTicker,
+  type OptionContract,
+  type OptionsChain,
+  type PsychState,
+  type QuantumScore,
+  type SpotTicker,
+  type SronaReport,
+  type UnifiedOptions,
+  type UnifiedSource,
 } from '@marketpipe/contracts';
 
 /** A source record as the join holds it: the record, its exchange time and when it arrived here. */
@@ -73,6 +74,8 @@ export class SymbolState {
   srona: Held<SronaReport> | null = null;
   version = 0;
   emittedVersion = 0;
+  /** Which sources were stale in the last emitted record (bit i = UnifiedSourceValues[i]). */
+  emittedStaleMask = 0;
   /** Kafka partition the symbol's records come from (all topics are co-partitioned by symbol). */
   partition = -1;
 
@@ -121,8 +124,23 @@ export class SymbolState {
     return next !== null;
   }
 
-  changedSinceEmit(): boolean {
-    return this.version !== this.emittedVersion;
+  /** Bit i set when source i is held and older than staleMs at `now` (bit order of UnifiedSourceValues). */
+  staleMask(now: number, staleMs: number): number {
+    let mask = 0;
+    for (let i = 0; i < UnifiedSourceValues.length; i++) {
+      const held = this.held(UnifiedSourceValues[i] as UnifiedSource);
+      if (held !== null && now - held.eventTime > staleMs) mask |= 1 << i;
+    }
+    return mask;
+  }
+
+  /**
+   * A new record arrived, or a source crossed the stale threshold, since the last emit. The second
+   * matters when inputs stop (a Kafka or capture outage): the snapshot must turn stale by itself,
+   * not keep saying "fresh" until its key expires.
+   */
+  changedSinceEmit(now: number, staleMs: number): boolean {
+    return this.version !== this.emittedVersion || this.staleMask(now, staleMs) !== this.emittedStaleMask;
   }
 
   held(source: UnifiedSource): Held<unknown> | null {

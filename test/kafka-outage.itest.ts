@@ -1,0 +1,237 @@
+// A Kafka outage under a running consolidator, on a broker of this test's own (stopping the shared
+// one would break the suites running beside it): the Redis snapshot turns stale by age while
+// Kafka is gone, no process exits, and when Kafka returns the consolidator resumes with every
+// source it held, publishing each state once.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { KafkaBus, KAFKA_CONFIG } from '@marketpipe/bus';
+import { CONSOLIDATOR_CONFIG, ConsolidatorService, RedisSnapshotStore, snapshotKeys } from '@marketpipe/consolidator';
+import type { UnifiedMarket } from '@marketpipe/contracts';
+import { createLogger, parseConfig } from '@marketpipe/runtime';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
+import {
+  futuresTicker,
+  optionsChain,
+  psychState,
+  quantumScore,
+  spotTicker,
+  sronaReport,
+} from '../libs/contracts/test/samples';
+
+const ROOT = join(__dirname, '..');
+const logger = createLogger('kafka-outage-itest', 'silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const STALE_MS = 3_000;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = s.address() as { port: number };
+        s.close(() => resolve(p));
+      });
+    });
+    const next = await new Promise<boolean>((resolve) => {
+      const s = createServer()
+        .once('error', () => resolve(false))
+        .listen(port + 1, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (next) return port; // the KRaft controller takes port + 1
+  }
+}
+
+/** A broker of our own: infra/up.ts in a scratch infra dir, reusing the jars already fetched. */
+class OwnKafka {
+  readonly dir = mkdtempSync(join(tmpdir(), 'mp-outage-'));
+  constructor(readonly port: number) {
+    const shared = join(ROOT, '.infra', 'kafka', 'libs');
+    mkdirSync(join(this.dir, 'kafka'), { recursive: true });
+    if (existsSync(shared)) symlinkSync(shared, join(this.dir, 'kafka', 'libs'));
+  }
+  private env(): NodeJS.ProcessEnv {
+    return { ...process.env, MARKETPIPE_INFRA_DIR: this.dir, MARKETPIPE_KAFKA_PORT: String(this.port) };
+  }
+  private async script(name: string): Promise<void> {
+    await promisify(execFile)(
+      process.execPath,
+      ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(ROOT, 'infra', name), 'kafka'],
+      { env: this.env(), timeout: 300_000 },
+    );
+  }
+  up = () => this.script('up.ts');
+  down = () => this.script('down.ts');
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function bit(u: UnifiedMarket): string {
+  return u.freshness.map((f) => (f.stale ? '1' : '0')).join('');
+}
+
+describe('a Kafka outage under the consolidator', () => {
+  const run = randomUUID().slice(0, 8).toUpperCase();
+  const symbol = `OUT${run}USDT`;
+  const prefix = `mp-outage-${run}:`;
+  let kafka: OwnKafka;
+
+  beforeAll(async () => {
+    kafka = new OwnKafka(await freePortPair());
+    await kafka.up();
+  });
+  afterAll(async () => {
+    await kafka.down().catch(() => undefined);
+    kafka.remove();
+  });
+
+  it('keeps Redis honest while Kafka is down and resumes without losing or duplicating state', async () => {
+    const brokers = `127.0.0.1:${kafka.port}`;
+    const env = { ...process.env, KAFKA_BROKERS: brokers, KAFKA_TOPIC_PARTITIONS: '1' };
+    const busOf = (clientId: string) => new KafkaBus({ config: parseConfig(KAFKA_CONFIG, env), clientId, logger });
+    const redisUrl = process.env['REDIS_URL'] as string;
+    const store = new RedisSnapshotStore({ url: redisUrl, prefix, ttlSeconds: 120, logger });
+    await store.connect();
+    const redis = new Redis(redisUrl);
+    const snapshot = async (): Promise<UnifiedMarket | undefined> => {
+      const raw = await redis.get(snapshotKeys(prefix).unified(symbol));
+      return raw === null ? undefined : (JSON.parse(raw) as UnifiedMarket);
+    };
+
+    const publisher = busOf('outage-publisher');
+    await publisher.start();
+    const t0 = Date.now();
+    const at = <T extends object>(v: T): T => ({ ...v, eventTime: t0 });
+    await publisher.publish('market.spot.ticker', [{ key: symbol, value: at(spotTicker(symbol)) }]);
+    await publisher.publish('market.futures.ticker', [{ key: symbol, value: at(futuresTicker(symbol)) }]);
+    await publisher.publish('market.options.chain', [{ key: symbol, value: at(optionsChain(symbol)) }]);
+    await publisher.publish('analytics.quantum', [{ key: symbol, value: at(quantumScore(symbol)) }]);
+    await publisher.publish('analytics.psych', [{ key: symbol, value: at(psychState(symbol)) }]);
+    await publisher.publish('analytics.srona', [{ key: symbol, value: at(sronaReport(symbol)) }]);
+    await publisher.stop();
+
+    const bus = busOf('outage-consolidator');
+    await bus.start();
+    const service = new ConsolidatorService({
+      bus,
+      store,
+      logger,
+      metrics: new Registry(),
+      config: parseConfig(CONSOLIDATOR_CONFIG, {
+        CONSOLIDATOR_STALE_MS: String(STALE_MS),
+        CONSOLIDATOR_INSTANCE_ID: 'outage',
+      }),
+      groupId: `outage-${run}`,
+    });
+    const controller = new AbortController();
+    await service.start(controller.signal);
+    try {
+      const fresh = await until(
+        'a fresh, complete snapshot',
+        async () => {
+          const u = await snapshot();
+          return u?.confidence === 1 ? u : undefined;
+        },
+        30_000,
+      );
+      expect(fresh.sourcesPresent).toHaveLength(6);
+
+      await kafka.down();
+      const downAt = Date.now();
+      // Nothing arrives, yet the snapshot must not keep saying "fresh" until its key expires.
+      const stale = await until(
+        'the snapshot to turn stale',
+        async () => {
+          const u = await snapshot();
+          return u !== undefined && u.freshness.every((f) => f.stale) ? u : undefined;
+        },
+        STALE_MS + 10_000,
+      );
+      expect(stale.sourcesPresent).toHaveLength(6);
+      expect(stale.confidence).toBe(0);
+      expect(stale.emitTime - t0).toBeGreaterThan(STALE_MS);
+      await sleep(Math.max(0, 6_000 - (Date.now() - downAt))); // a real outage, not a blip
+
+      await kafka.up();
+      const upAt = Date.now();
+      // A live capture again: a spot ticker every 500 ms, until one reaches Redis fresh.
+      const back = busOf('outage-publisher-2');
+      await back.start();
+      let t1 = 0;
+      let resumed: UnifiedMarket | undefined;
+      try {
+        resumed = await until(
+          'a fresh spot record in Redis after the outage',
+          async () => {
+            t1 = Date.now();
+            await back.publish('market.spot.ticker', [
+              { key: symbol, value: { ...spotTicker(symbol), eventTime: t1, lastPrice: 1234.5 } },
+            ]);
+            await sleep(400);
+            const u = await snapshot();
+            const spot = u?.freshness.find((f) => f.source === 'SPOT');
+            return u?.spot?.lastPrice === 1234.5 && spot?.stale === false ? u : undefined;
+          },
+          90_000,
+        );
+      } finally {
+        await back.stop();
+      }
+      process.stderr.write(`[kafka-outage] fresh data in Redis ${Date.now() - upAt} ms after Kafka returned\n`);
+      // Nothing held before the outage was lost: the other five sources are still there (stale).
+      expect(resumed.sourcesPresent).toHaveLength(6);
+      expect(resumed.futures?.eventTime).toBe(t0);
+    } finally {
+      controller.abort();
+      await service.stop();
+      await bus.stop();
+      await store.close();
+      redis.disconnect();
+    }
+
+    // What unified-market holds for the symbol: states in order, each published once.
+    const plain = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+    const registry = new SchemaRegistry({ host: process.env['SCHEMA_REGISTRY_URL'] as string });
+    const consumer = plain.consumer({ groupId: `outage-reader-${run}` });
+    const records: UnifiedMarket[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'unified-market', fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() === symbol && message.value !== null)
+          records.push((await registry.decode(message.value)) as UnifiedMarket);
+      },
+    });
+    await until(
+      'the unified records',
+      async () => (records.some((r) => r.spot?.eventTime !== t0) ? true : undefined),
+      30_000,
+    );
+    await consumer.disconnect();
+    const states = records.map((r) => `${r.eventTime}/${bit(r)}`);
+    expect(new Set(states).size).toBe(states.length);
+    for (let i = 1; i < records.length; i++)
+      expect((records[i] as UnifiedMarket).eventTime).toBeGreaterThanOrEqual(
+        (records[i - 1] as UnifiedMarket).eventTime,
+      );
+    expect(records[0]?.confidence).toBe(1);
+    expect(records.at(-1)?.sourcesPresent).toHaveLength(6);
+  });
+});
