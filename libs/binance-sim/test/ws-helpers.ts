@@ -8,7 +8,9 @@ export interface WsClient {
   readonly frames: unknown[];
   readonly closed: Promise<{ code: number; reason: string }>;
   send(msg: unknown): void;
-  /** The first frame (already received or to come) matching `pred`. */
+  /** Later next() calls look only at frames received after this call. */
+  mark(): void;
+  /** The first frame (received since the last mark(), or to come) matching `pred`. */
   next<T = unknown>(pred?: (f: unknown) => boolean, timeoutMs?: number): Promise<T>;
   /** A control response with this id. */
   reply<T = unknown>(id: number | string | null, timeoutMs?: number): Promise<T>;
@@ -48,6 +50,9 @@ export function connect(url: string, options: WebSocket.ClientOptions = {}): Pro
         ws,
         frames,
         closed,
+        mark: () => {
+          scanned = frames.length;
+        },
         send: (msg) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
         next: <T>(pred: (f: unknown) => boolean = () => true, timeoutMs = 3000) =>
           new Promise<T>((res, rej) => {

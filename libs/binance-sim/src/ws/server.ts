@@ -76,7 +76,6 @@ export class WsServer implements ConnectionHost {
     const first = specs.find((s) => s !== undefined);
     const product: Product = target.family === 'root' ? 'spot' : (first?.product ?? 'futures');
     if (this.windows.refused(product)) {
-      this.counters.fault('refuse');
       return this.refuse(socket, 503, 'fault', 'Service Unavailable.');
     }
     // Unknown names in the URL are dropped: the connection opens and nothing flows for them.
