@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { parseFaultRule, type FaultRule } from './http/faults';
 import { type LimitConfig } from './http/limits';
 import { startSimulator } from './simulator';
+import { type WsOptions } from './ws/config';
 
-const HELP = `binance-sim: a Binance REST simulator (spot /api/v3, USD-M /fapi/v1, options /eapi/v1) on one port
+const HELP = `binance-sim: a Binance REST and WebSocket-stream simulator (spot /api/v3, USD-M /fapi/v1, options /eapi/v1) on one port
 
   --port N              port (default 0: any free port)
   --host H              bind address (default 127.0.0.1)
@@ -21,6 +22,10 @@ const HELP = `binance-sim: a Binance REST simulator (spot /api/v3, USD-M /fapi/v
   --ban-after N         429s tolerated while Retry-After runs before a ban (default 2)
   --latency MS          add MS of latency to every response
   --fault JSON          a fault rule, e.g. '{"kind":"status","status":503,"count":5}' (repeatable)
+  --ws-lifetime-ms N    WebSocket connection lifetime (default 86400000, Binance's 24 h)
+  --ws-ping-ms N        WebSocket ping interval of all products (default: spot 20 s, USD-M 3 min, options 5 min)
+  --ws-pong-timeout-ms N  close a connection that has not answered a ping within N ms
+  --ws-tick-ms N        real ms standing for Binance's 1000 ms stream cadence (default 1000)
   --help`;
 
 function int(name: string, v: string | undefined): number | undefined {
@@ -46,6 +51,10 @@ async function main(): Promise<void> {
       'ban-after': { type: 'string' },
       latency: { type: 'string' },
       fault: { type: 'string', multiple: true },
+      'ws-lifetime-ms': { type: 'string' },
+      'ws-ping-ms': { type: 'string' },
+      'ws-pong-timeout-ms': { type: 'string' },
+      'ws-tick-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -78,6 +87,17 @@ async function main(): Promise<void> {
   const faults: FaultRule[] = (values.fault ?? []).map((f) => parseFaultRule(JSON.parse(f)));
   const latency = int('latency', values.latency);
   if (latency) faults.push({ kind: 'latency', latencyMs: latency });
+  const wsFlags: [string, keyof WsOptions][] = [
+    ['ws-lifetime-ms', 'lifetimeMs'],
+    ['ws-ping-ms', 'pingIntervalMs'],
+    ['ws-pong-timeout-ms', 'pongTimeoutMs'],
+    ['ws-tick-ms', 'tickMs'],
+  ];
+  const ws: Record<string, number> = {};
+  for (const [flag, key] of wsFlags) {
+    const v = int(flag, values[flag as keyof typeof values] as string | undefined);
+    if (v !== undefined) ws[key] = v;
+  }
   const seed = values.seed === undefined ? 1 : /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
 
   const started = Date.now();
@@ -89,6 +109,7 @@ async function main(): Promise<void> {
     limits,
     faults,
     warm: true,
+    ws: ws as WsOptions,
     ...(now ? { now } : {}),
     ...(values.replay !== undefined ? { replayDir: values.replay } : {}),
   });
@@ -99,6 +120,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `  spot    ${sim.url}/api/v3   futures ${sim.url}/fapi/v1   options ${sim.url}/eapi/v1   admin ${sim.url}/__sim/stats`,
+  );
+  console.log(
+    `  streams ${sim.wsUrl}/ws/<stream>, ${sim.wsUrl}/stream?streams=a/b (spot); ${sim.wsUrl}/market/... and /public/... (USD-M, options)`,
   );
   const stop = (): void => {
     sim.close().then(

@@ -12,13 +12,18 @@ import { createHandler } from './http/handler';
 import { DEFAULT_LIMITS, type LimitConfig, RateLimiter } from './http/limits';
 import { Params } from './http/params';
 import { Replay } from './http/replay';
-import { type Route } from './http/route';
+import { type Apis, type Route } from './http/route';
 import { buildRoutes } from './http/routes';
 import { Stats, type SimStats } from './http/stats';
 import { Market } from './model/market';
 import { seedOf } from './model/random';
 import { quantize } from './model/time';
 import { type UniverseKind } from './model/universe';
+import { resolveWsConfig, type WsOptions } from './ws/config';
+import { type WsFault } from './ws/faults';
+import { Payloads } from './ws/payloads';
+import { WsServer } from './ws/server';
+import { type WsStats } from './ws/stats';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -38,6 +43,8 @@ export interface SimulatorOptions {
    * generating 24 h of candles of every symbol (a few seconds for the full universe). Default:
    * true for the full universe, false for the default one (~0.2 s either way). */
   warm?: boolean;
+  /** WebSocket market streams: cadence, lifetime, pings and limits (defaults: Binance's). */
+  ws?: WsOptions;
 }
 
 export interface Simulator {
@@ -54,6 +61,14 @@ export interface Simulator {
   clearFaults(): void;
   /** Forgets rate-limit counters and bans. */
   resetLimits(): void;
+  /** WebSocket base URL, e.g. ws://127.0.0.1:40123: spot streams at /ws and /stream, USD-M and
+   * options at /market/... and /public/... */
+  readonly wsUrl: string;
+  /** Applies a WebSocket fault now (drop, malformed, burst, shutdown) or for a while (stall, refuse). */
+  wsFault(f: WsFault): void;
+  /** Ends the stall and refuse windows. */
+  clearWsFaults(): void;
+  wsStats(): WsStats;
   close(): Promise<void>;
 }
 
@@ -85,12 +100,16 @@ function rateLimitsInfo(l: LimitConfig): Record<'spot' | 'futures' | 'options', 
 }
 
 /** The endpoint table over a market (exported for in-process benchmarks of the handlers). */
-export function createRoutes(market: Market, limits: LimitConfig): Route[] {
+export function createRoutes(
+  market: Market,
+  limits: LimitConfig,
+  apis?: Pick<Apis, 'spot' | 'futures' | 'options'>,
+): Route[] {
   return buildRoutes({
     market,
-    spot: new SpotApi(market),
-    futures: new FuturesApi(market),
-    options: new OptionsApi(market),
+    spot: apis?.spot ?? new SpotApi(market),
+    futures: apis?.futures ?? new FuturesApi(market),
+    options: apis?.options ?? new OptionsApi(market),
     exchangeInfo: new ExchangeInfo(market, rateLimitsInfo(limits)),
   });
 }
@@ -116,7 +135,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const limitsConfig: LimitConfig = { ...DEFAULT_LIMITS, ...options.limits };
   const replay = options.replayDir !== undefined ? new Replay(options.replayDir) : undefined;
   const market = new Market(kind, seed);
-  const routes = new Map(createRoutes(market, limitsConfig).map((r) => [r.path, r]));
+  // REST and streams share the API objects, so their per-second memos serve both.
+  const apis = { spot: new SpotApi(market), futures: new FuturesApi(market), options: new OptionsApi(market) };
+  const routes = new Map(createRoutes(market, limitsConfig, apis).map((r) => [r.path, r]));
+  const ws = new WsServer(
+    resolveWsConfig(options.ws),
+    new Payloads(market, apis.spot, apis.futures, apis.options),
+    now,
+  );
   const limiter = new RateLimiter(limitsConfig, now);
   const faults = new Faults(now, seed);
   for (const f of options.faults ?? []) faults.add(f);
@@ -139,7 +165,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   if ((options.warm ?? kind === 'full') && !replay) warmUp(routes, now());
 
-  const server: Server = createServer(createHandler({ routes, limiter, faults, stats, replay, now, info }));
+  const server: Server = createServer(createHandler({ routes, limiter, faults, stats, replay, now, info, ws }));
+  ws.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -163,7 +190,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     listFaults: () => faults.list(),
     clearFaults: () => faults.clear(),
     resetLimits: () => limiter.reset(),
+    wsUrl: `ws://${host}:${address.port}`,
+    wsFault: (f) => ws.fault(f),
+    clearWsFaults: () => ws.clearFaults(),
+    wsStats: () => ws.stats(),
     close: async () => {
+      await ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -17,7 +17,8 @@ export const NO_IV = '-0.00000001';
 export class OptionsApi {
   constructor(private readonly market: Market) {}
 
-  private price(u: OptionUnderlying, units: number): string {
+  /** A price in the underlying's decimals, trailing zeros dropped. */
+  price(u: OptionUnderlying, units: number): string {
     return trimmed(units / 10 ** u.priceDecimals, u.priceDecimals);
   }
 

@@ -1,15 +1,26 @@
-// The admin API under /__sim/ (a path Binance does not use): stats, faults, rate-limit reset.
+// The admin API under /__sim/ (a path Binance does not use): stats, faults, rate-limit reset, and
+// the WebSocket side's faults and stats under /__sim/ws/.
 
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Faults, parseFaultRule } from './faults';
 import { type RateLimiter } from './limits';
 import { type Stats } from './stats';
+import { parseWsFault, type WsFault } from '../ws/faults';
+import { type WsStats } from '../ws/stats';
+
+/** The WebSocket side's run-time controls. */
+export interface WsAdmin {
+  fault(f: WsFault): void;
+  clearFaults(): void;
+  stats(): WsStats;
+}
 
 export interface AdminDeps {
   readonly faults: Faults;
   readonly limiter: RateLimiter;
   readonly stats: Stats;
   readonly info: () => object;
+  readonly ws: WsAdmin;
 }
 
 const MAX_BODY = 1 << 20;
@@ -71,6 +82,17 @@ export async function handleAdmin(
       return void res.writeHead(204).end();
     }
     if (route === 'GET /__sim/info') return json(res, 200, deps.info());
+    if (route === 'POST /__sim/ws/faults') {
+      const parsed = JSON.parse(await readBody(req)) as unknown;
+      const list = (Array.isArray(parsed) ? parsed : [parsed]).map(parseWsFault);
+      for (const f of list) deps.ws.fault(f);
+      return json(res, 201, { applied: list });
+    }
+    if (route === 'DELETE /__sim/ws/faults') {
+      deps.ws.clearFaults();
+      return void res.writeHead(204).end();
+    }
+    if (route === 'GET /__sim/ws/stats') return json(res, 200, deps.ws.stats());
     json(res, 404, { error: `unknown admin endpoint ${route}` });
   } catch (e) {
     json(res, 400, { error: e instanceof Error ? e.message : String(e) });
