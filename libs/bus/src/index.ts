@@ -6,3 +6,11 @@ export { ensureTopics, topicConfigs, type TopicLayout } from './topic-admin';
 export { connectKafkaBus } from './connect';
 export { CoPartitionedAssigner, coPartitionedAssignment } from './co-partitioned-assigner';
 export { runBusService, type BusStage, type BusStageDeps } from './run-bus-service';
+export {
+  provision,
+  provisionSchemas,
+  provisionTopics,
+  PROVISION_CONFIG,
+  type Provisioning,
+  type TopicProvisioning,
+} from './provision';
