@@ -21,7 +21,7 @@ RUN pnpm install --offline --frozen-lockfile
 ARG PACKAGE=services/capture-spot
 # Build the package and the workspace libraries it depends on, then copy it out with its
 # production dependencies only (workspace libraries injected with their dist/ and schemas/).
-RUN pnpm --filter "./${PACKAGE}..." build \
+RUN pnpm --filter "{./${PACKAGE}}..." build \
   && pnpm --filter "./${PACKAGE}" deploy --prod /out \
   && rm -rf /out/src /out/test /out/tsconfig*.json /out/pnpm-lock.yaml /out/pnpm-workspace.yaml
 ARG ENTRY=dist/main.js
