@@ -56,6 +56,12 @@ describe('docker-compose.yml', () => {
     expect(service('redis').image).toMatch(/^redis:\d+\.\d+\.\d+/);
   });
 
+  it('gives Kafka a cluster id its storage tool accepts (a Kafka Uuid: 16 bytes, base64url)', () => {
+    const id = String((service('kafka').environment as Record<string, unknown>)['CLUSTER_ID']);
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+  });
+
   it('pins every image tag (no latest, no untagged)', () => {
     for (const [name, s] of Object.entries(file.services)) {
       expect({ name, image: s.image }).toEqual({ name, image: expect.stringMatching(/:[^:/]+$/) });

@@ -165,6 +165,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         .map((o) => podTemplate(o)?.spec.containers[0]?.image)
         .filter((i): i is string => i !== undefined && marketpipeImage(i) === undefined);
       expect(thirdParty.length > 0).toBe(overlay === 'dev');
+      if (overlay === 'dev') {
+        // KRaft storage is formatted with CLUSTER_ID, which must be a Kafka Uuid (16 bytes, base64url).
+        const id = mainContainer(workload(objects, 'StatefulSet', 'kafka')).env?.find((e) => e.name === 'CLUSTER_ID');
+        expect(Buffer.from(id?.value ?? '', 'base64url')).toHaveLength(16);
+      }
     },
   );
 });
