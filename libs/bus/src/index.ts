@@ -13,3 +13,11 @@ export {
 export { connectKafkaBus } from './connect';
 export { CoPartitionedAssigner, coPartitionedAssignment } from './co-partitioned-assigner';
 export { runBusService, type BusStage, type BusStageDeps } from './run-bus-service';
+export {
+  provision,
+  provisionSchemas,
+  provisionTopics,
+  PROVISION_CONFIG,
+  type Provisioning,
+  type TopicProvisioning,
+} from './provision';
