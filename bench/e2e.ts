@@ -1,8 +1,10 @@
 // `pnpm bench:e2e`: end-to-end latency of the distributed mode on real Kafka, the registry and
 // Redis — from a spot ticker's capture (its captureTime, stamped by capture-spot) to the
 // unified-market record that carries it (seen by a plain Confluent consumer) and to the Redis
-// snapshot that holds it — p50/p99 at the default universe, and each service's RSS.
-// Everything runs on this machine, so all clocks are the same clock.
+// snapshot that holds it — p50/p99 and each service's RSS, at the default universe and then at the
+// full-size one (every spot symbol, every perpetual, every option underlying of the simulator).
+// Everything runs on this machine, so all clocks are the same clock. `--universe default|full`
+// runs one of them only.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +23,23 @@ const { Redis } = require('ioredis') as typeof IoRedis;
 
 const MEASURE_MS = Number(process.env['E2E_MEASURE_MS'] ?? 60_000);
 const SYMBOL = 'BTCUSDT';
+type Universe = 'default' | 'full';
+
+/**
+ * What the services capture at each size. At the full size the kline backfill is cut to one hour of
+ * 1m candles: 2,000 symbols × 1,440 candles would spend minutes of spot weight before the first
+ * ticker, and history depth does not change the latency measured here.
+ */
+const UNIVERSE_ENV: Record<Universe, Record<string, string>> = {
+  default: {},
+  full: {
+    SPOT_SYMBOLS: 'ALL',
+    FUTURES_SYMBOLS: 'ALL',
+    OPTIONS_UNDERLYINGS: 'ALL',
+    SPOT_KLINES: '1m:60',
+  },
+};
+const WARM_UP_MS: Record<Universe, number> = { default: 10_000, full: 30_000 };
 
 interface UnifiedLike {
   symbol: string;
@@ -42,18 +61,20 @@ function rssBytes(pid: number): number | null {
   }
 }
 
-async function main(): Promise<void> {
-  const log = (line: string): void => void process.stderr.write(`[e2e] ${line}\n`);
-  const { env } = await infraUp({ root: ROOT });
+const log = (line: string): void => void process.stderr.write(`[e2e] ${line}\n`);
+
+async function measure(universe: Universe, env: Record<string, string>): Promise<object> {
   await stackDown(ROOT, log);
+  const started = Date.now();
   const processes: StackProcess[] = await stackUp({
     root: ROOT,
-    env,
+    env: { ...env, ...UNIVERSE_ENV[universe] },
     sim: true,
-    universe: 'default',
+    universe,
     basePort: 19181,
     log,
   });
+  const readyMs = Date.now() - started;
   const kafkaLatency: number[] = [];
   const redisLatency: number[] = [];
   const kafka = new Kafka({
@@ -81,7 +102,7 @@ async function main(): Promise<void> {
         }
       },
     });
-    await new Promise((r) => setTimeout(r, 10_000)); // warm-up: rebuild, backfill, first ticks
+    await new Promise((r) => setTimeout(r, WARM_UP_MS[universe])); // warm-up: rebuild, backfill, first ticks
     // The snapshot already in Redis is not a fresh observation: only changes from here on count.
     const before = await redis.get(`marketpipe:unified:${SYMBOL}`);
     let lastCapture = before === null ? 0 : ((JSON.parse(before) as UnifiedLike).spot?.captureTime ?? 0);
@@ -104,27 +125,46 @@ async function main(): Promise<void> {
       p99Ms: percentile(xs, 99),
       maxMs: Math.max(...xs),
     });
-    const file = writeReport('e2e', {
-      method: {
-        universe: 'default (simulator)',
-        tick: 'CONSOLIDATOR_TICK_MS default 100',
-        latency:
-          'arrival (Kafka consumer) or observation (Redis GET polled every 5 ms, so up to ~5 ms late) minus spot.captureTime of BTCUSDT, once per new spot capture',
-        measureMs: MEASURE_MS,
-      },
+    const symbols = await redis.scard('marketpipe:symbols');
+    log(
+      `${universe}: kafka p50 ${percentile(kafkaLatency, 50)} ms p99 ${percentile(kafkaLatency, 99)} ms; redis p50 ${percentile(redisLatency, 50)} ms p99 ${percentile(redisLatency, 99)} ms; ${symbols} symbols in Redis`,
+    );
+    return {
+      universe: `${universe} (simulator)`,
+      servicesEnv: UNIVERSE_ENV[universe],
+      stackReadyMs: readyMs,
+      symbolsInRedis: symbols,
       captureToUnifiedMarket: summary(kafkaLatency),
       captureToRedis: summary(redisLatency),
       rssBytes: rss,
-    });
-    log(
-      `kafka p50 ${percentile(kafkaLatency, 50)} ms p99 ${percentile(kafkaLatency, 99)} ms; redis p50 ${percentile(redisLatency, 50)} ms p99 ${percentile(redisLatency, 99)} ms`,
-    );
-    process.stdout.write(`wrote ${file}\n`);
+    };
   } finally {
     await consumer.disconnect().catch(() => undefined);
     redis.disconnect();
     await stackDown(ROOT, log);
   }
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv.indexOf('--universe');
+  const only = arg === -1 ? undefined : process.argv[arg + 1];
+  if (only !== undefined && only !== 'default' && only !== 'full')
+    throw new Error(`--universe must be default or full, got "${only}"`);
+  const universes: Universe[] = only === undefined ? ['default', 'full'] : [only];
+  const { env } = await infraUp({ root: ROOT });
+  const runs = [];
+  for (const u of universes) runs.push(await measure(u, env));
+  const file = writeReport('e2e', {
+    method: {
+      tick: 'CONSOLIDATOR_TICK_MS default 100',
+      latency:
+        'arrival (Kafka consumer) or observation (Redis GET polled every 5 ms, so up to ~5 ms late) minus spot.captureTime of BTCUSDT, once per new spot capture',
+      measureMs: MEASURE_MS,
+      rss: 'VmRSS of each process at the end of the measurement',
+    },
+    runs,
+  });
+  process.stdout.write(`wrote ${file}\n`);
 }
 
 await main();
