@@ -26,3 +26,18 @@ export {
   type OptionOpenInterest,
 } from './openInterest';
 export { OPTIONS_TICKER, mapOptionsTicker, type OptionTicker } from './ticker';
+export { mapStreamEvents } from './streamEvents';
+export {
+  OPTIONS_STREAM_INDEX,
+  OPTIONS_STREAM_MARK,
+  OPTIONS_STREAM_OPEN_INTEREST,
+  OPTIONS_STREAM_TICKER,
+  OPTIONS_WS_SOURCE,
+  mapOptionsStreamIndex,
+  mapOptionsStreamMark,
+  mapOptionsStreamOpenInterest,
+  mapOptionsStreamTicker,
+  type OptionStreamMark,
+  type OptionStreamTicker,
+} from './streamPayloads';
+export { OptionsChainState } from './streamState';
