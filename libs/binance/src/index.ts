@@ -3,3 +3,4 @@ export * from './checked';
 export * from './config';
 export * from './rest';
 export * from './poll';
+export * from './stream';

@@ -1,0 +1,5 @@
+export { type ConflateMode, Conflator } from './conflator';
+export { ConnectAttemptWindow, sharedConnectAttempts } from './connect-attempts';
+export { StreamClient, type StreamClientOptions, type StreamClientStats } from './client';
+export { DEFAULT_STREAM_LIMITS, resolveStreamLimits, type StreamLimits, type StreamProduct } from './limits';
+export { type StreamMetrics, streamMetrics } from './metrics';
