@@ -77,21 +77,21 @@ it('quantum, psych and srona publish valid records at their cadence from simulat
       bus,
       logger,
       metrics,
-      config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:120,1h:400' }),
+      config: parseConfig(CAPTURE_SPOT_CONFIG, { CAPTURE_MODE: 'rest', SPOT_KLINES: '1m:120,1h:400' }),
     }),
     new FuturesCapture({
       client: clients[1] as BinanceRestClient,
       bus,
       logger,
       metrics,
-      config: parseConfig(CAPTURE_FUTURES_CONFIG, {}),
+      config: parseConfig(CAPTURE_FUTURES_CONFIG, { CAPTURE_MODE: 'rest' }),
     }),
     new OptionsCapture({
       client: clients[2] as BinanceRestClient,
       bus,
       logger,
       metrics,
-      config: parseConfig(CAPTURE_OPTIONS_CONFIG, {}),
+      config: parseConfig(CAPTURE_OPTIONS_CONFIG, { CAPTURE_MODE: 'rest' }),
     }),
   ];
   const started = Date.now();

@@ -76,21 +76,25 @@ describe('capture services against the simulator, publishing to Kafka', () => {
         bus,
         logger,
         metrics,
-        config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:5', SPOT_TICKER_INTERVAL_MS: '500' }),
+        config: parseConfig(CAPTURE_SPOT_CONFIG, {
+          CAPTURE_MODE: 'rest',
+          SPOT_KLINES: '1m:5',
+          SPOT_TICKER_INTERVAL_MS: '500',
+        }),
       }),
       new FuturesCapture({
         client: client('futures', metrics),
         bus,
         logger,
         metrics,
-        config: parseConfig(CAPTURE_FUTURES_CONFIG, { FUTURES_TICKER_INTERVAL_MS: '500' }),
+        config: parseConfig(CAPTURE_FUTURES_CONFIG, { CAPTURE_MODE: 'rest', FUTURES_TICKER_INTERVAL_MS: '500' }),
       }),
       new OptionsCapture({
         client: client('options', metrics),
         bus,
         logger,
         metrics,
-        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { OPTIONS_CHAIN_INTERVAL_MS: '1000' }),
+        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { CAPTURE_MODE: 'rest', OPTIONS_CHAIN_INTERVAL_MS: '1000' }),
       }),
     ];
     for (const c of captures) await c.start(controller.signal);
@@ -155,21 +159,21 @@ describe('capture services against the simulator, publishing to Kafka', () => {
         bus,
         logger,
         metrics,
-        config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_SYMBOLS: 'ALL', SPOT_KLINES: '1m:0' }),
+        config: parseConfig(CAPTURE_SPOT_CONFIG, { CAPTURE_MODE: 'rest', SPOT_SYMBOLS: 'ALL', SPOT_KLINES: '1m:0' }),
       }),
       new FuturesCapture({
         client: clients[1] as BinanceRestClient,
         bus,
         logger,
         metrics,
-        config: parseConfig(CAPTURE_FUTURES_CONFIG, { FUTURES_SYMBOLS: 'ALL' }),
+        config: parseConfig(CAPTURE_FUTURES_CONFIG, { CAPTURE_MODE: 'rest', FUTURES_SYMBOLS: 'ALL' }),
       }),
       new OptionsCapture({
         client: clients[2] as BinanceRestClient,
         bus,
         logger,
         metrics,
-        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { OPTIONS_UNDERLYINGS: 'ALL' }),
+        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { CAPTURE_MODE: 'rest', OPTIONS_UNDERLYINGS: 'ALL' }),
       }),
     ];
     for (const c of captures) await c.start(controller.signal);
@@ -231,7 +235,11 @@ describe('capture services against the simulator, publishing to Kafka', () => {
       bus,
       logger,
       metrics,
-      config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:0', SPOT_TICKER_INTERVAL_MS: '100' }),
+      config: parseConfig(CAPTURE_SPOT_CONFIG, {
+        CAPTURE_MODE: 'rest',
+        SPOT_KLINES: '1m:0',
+        SPOT_TICKER_INTERVAL_MS: '100',
+      }),
     });
     await capture.start(controller.signal);
     sim.addFault({ kind: 'status', status: 503, product: 'spot', path: '/api/v3/ticker/*', durationMs: 4_000 });
@@ -263,7 +271,11 @@ describe('capture services against the simulator, publishing to Kafka', () => {
       bus,
       logger,
       metrics,
-      config: parseConfig(CAPTURE_SPOT_CONFIG, { SPOT_KLINES: '1m:0', SPOT_TICKER_INTERVAL_MS: '200' }),
+      config: parseConfig(CAPTURE_SPOT_CONFIG, {
+        CAPTURE_MODE: 'rest',
+        SPOT_KLINES: '1m:0',
+        SPOT_TICKER_INTERVAL_MS: '200',
+      }),
     });
     await capture.start(controller.signal);
     const since = Date.now();

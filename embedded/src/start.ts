@@ -67,9 +67,12 @@ export async function startEmbedded(
   const stoppables: Stoppable[] = [];
   let simulator: Simulator | null = null;
   const base: Record<Product, string> = { ...DEFAULT_BASE_URL };
+  let captureEnv = env;
   if (args.sim) {
     simulator = await startSimulator({ port: 0, host: '127.0.0.1', universe: args.universe, seed: args.seed });
     base.spot = base.futures = base.options = simulator.url;
+    const ws = simulator.wsUrl;
+    captureEnv = { ...env, BINANCE_SPOT_WS_URL: ws, BINANCE_FUTURES_WS_URL: ws, BINANCE_OPTIONS_WS_URL: ws };
   } else {
     base.spot = env['BINANCE_SPOT_URL'] ?? base.spot;
     base.futures = env['BINANCE_FUTURES_URL'] ?? base.futures;
@@ -100,9 +103,17 @@ export async function startEmbedded(
     stoppables.push(s);
   }
   const captures = [
-    new SpotCapture({ ...common, client: client('spot'), config: parseConfig(CAPTURE_SPOT_CONFIG, env) }),
-    new FuturesCapture({ ...common, client: client('futures'), config: parseConfig(CAPTURE_FUTURES_CONFIG, env) }),
-    new OptionsCapture({ ...common, client: client('options'), config: parseConfig(CAPTURE_OPTIONS_CONFIG, env) }),
+    new SpotCapture({ ...common, client: client('spot'), config: parseConfig(CAPTURE_SPOT_CONFIG, captureEnv) }),
+    new FuturesCapture({
+      ...common,
+      client: client('futures'),
+      config: parseConfig(CAPTURE_FUTURES_CONFIG, captureEnv),
+    }),
+    new OptionsCapture({
+      ...common,
+      client: client('options'),
+      config: parseConfig(CAPTURE_OPTIONS_CONFIG, captureEnv),
+    }),
   ];
   for (const c of captures) {
     stoppables.push(c);

@@ -103,6 +103,9 @@ export async function stackUp(o: StackOptions): Promise<StackProcess[]> {
     );
     await waitHttp('binance-sim', `${url}/api/v3/ping`, pid, logFile, 60_000);
     env['BINANCE_SPOT_URL'] = env['BINANCE_FUTURES_URL'] = env['BINANCE_OPTIONS_URL'] = url;
+    // The simulator serves the WebSocket streams on the same port.
+    const wsUrl = url.replace(/^http/, 'ws');
+    env['BINANCE_SPOT_WS_URL'] = env['BINANCE_FUTURES_WS_URL'] = env['BINANCE_OPTIONS_WS_URL'] = wsUrl;
     out.push({ name: 'binance-sim', pid, url, logFile });
     o.log(`binance-sim on ${url}`);
   }

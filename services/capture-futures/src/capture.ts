@@ -1,8 +1,19 @@
-import { CaptureBase, requestWeight, runConcurrently, type CaptureBaseDeps } from '@marketpipe/binance';
+import {
+  CaptureBase,
+  KeyedThrottle,
+  requestWeight,
+  runConcurrently,
+  type CaptureBaseDeps,
+  type Rejection,
+} from '@marketpipe/binance';
 import { TOPICS } from '@marketpipe/contracts';
 import type { CaptureFuturesConfig } from './config';
 import {
+  FUTURES_WS_SOURCE,
+  FuturesStreamState,
   keepLatestOpenInterest,
+  mapFuturesStreamMark,
+  mapFuturesStreamTicker,
   mapFuturesExchangeInfo,
   mapFuturesOpenInterest,
   mapFuturesTickers,
@@ -21,6 +32,11 @@ export interface FuturesCaptureDeps extends CaptureBaseDeps {
     | 'FUTURES_OPEN_INTEREST_INTERVAL_MS'
     | 'FUTURES_EXCHANGE_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
+    | 'BINANCE_FUTURES_WS_URL'
+    | 'CAPTURE_MODE'
+    | 'STREAM_CONFLATE_MS'
+    | 'STREAM_SILENCE_MS'
+    | 'STREAM_LIFETIME_MS'
   >;
 }
 
@@ -34,6 +50,9 @@ export class FuturesCapture extends CaptureBase {
   private instruments: ReadonlyMap<string, FuturesInstrument> = new Map();
   private symbols: string[] = [];
   private readonly openInterest = new Map<string, FuturesOpenInterest>();
+  private readonly streamState = new FuturesStreamState();
+  private throttle: KeyedThrottle<string> | undefined;
+  private streamRejected: Rejection[] = [];
 
   constructor(private readonly deps: FuturesCaptureDeps) {
     super(deps);
@@ -44,19 +63,22 @@ export class FuturesCapture extends CaptureBase {
     await this.loadUntilDone('futures exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'futures contract table loaded');
     const share = config.BINANCE_WEIGHT_SHARE;
-    this.addLoop('tickers', {
-      intervalMs: config.FUTURES_TICKER_INTERVAL_MS,
-      budget: client.budget,
-      // 0.7 + 0.25 of the share: a whole open-interest sweep (one request per contract, 504 at
-      // the full universe) can land inside the same minute as a minute of tickers and stay under it.
-      budgetShare: share * 0.7,
-      weightPerRun: () => this.tickerWeight(),
-      run: (s) => this.pollTickers(s),
-    });
+    this.startStreams(signal);
+    if (config.CAPTURE_MODE !== 'ws') {
+      this.addLoop('tickers', {
+        intervalMs: config.FUTURES_TICKER_INTERVAL_MS,
+        budget: client.budget,
+        // 0.7 + 0.25 of the share: a whole open-interest sweep (one request per contract, 504 at
+        // the full universe) can land inside the same minute as a minute of tickers and stay under it.
+        budgetShare: share * 0.7,
+        weightPerRun: () => this.tickerWeight(),
+        run: (s) => (this.restNeeded() ? this.pollTickers(s) : Promise.resolve()),
+      });
+    }
     this.addLoop('openInterest', {
       intervalMs: config.FUTURES_OPEN_INTEREST_INTERVAL_MS,
       budget: client.budget,
-      budgetShare: share * 0.25,
+      budgetShare: this.sideLoopShare(share * 0.25),
       weightPerRun: () => this.symbols.length,
       run: (s) => this.pollOpenInterest(s),
     });
@@ -67,6 +89,64 @@ export class FuturesCapture extends CaptureBase {
     // Open interest first, so the first tickers already carry it.
     await this.pollOpenInterest(signal).catch(() => undefined);
     this.startLoops(signal);
+  }
+
+  /**
+   * `!ticker@arr` and `!markPrice@arr@1s` on /market (two streams for every contract, zero
+   * weight), merged per symbol with the polled open interest and throttled to one record per
+   * symbol per STREAM_CONFLATE_MS; a lost connection is repaired with one REST poll.
+   */
+  private startStreams(signal: AbortSignal): void {
+    const { config } = this.deps;
+    const feeds = this.createFeeds(config.CAPTURE_MODE, config, 'futures', (s) => this.pollTickers(s));
+    if (feeds === undefined) return;
+    this.throttle = new KeyedThrottle(config.STREAM_CONFLATE_MS, (symbols) => void this.publishStreamed(symbols));
+    feeds.add({
+      product: 'futures',
+      baseUrl: config.BINANCE_FUTURES_WS_URL,
+      path: '/market',
+      streams: ['!ticker@arr', '!markPrice@arr@1s'],
+      onMessage: (stream, data, receivedAt) => this.onStream(stream, data, receivedAt),
+    });
+    feeds.start(signal);
+  }
+
+  private onStream(stream: string, data: unknown, receivedAt: number): void {
+    const ctx = { captureTime: receivedAt, source: FUTURES_WS_SOURCE };
+    let changed: string[];
+    if (stream === '!ticker@arr') {
+      const mapped = mapFuturesStreamTicker(data, ctx);
+      this.streamRejected.push(...mapped.rejected);
+      changed = this.streamState.updateTickers(mapped.records);
+    } else {
+      const mapped = mapFuturesStreamMark(data, ctx);
+      this.streamRejected.push(...mapped.rejected);
+      changed = this.streamState.updateMarks(mapped.records);
+    }
+    const wanted = this.wantedInstruments();
+    for (const symbol of changed) if (wanted.has(symbol)) this.throttle?.offer(symbol, symbol);
+  }
+
+  private async publishStreamed(symbols: string[]): Promise<void> {
+    const ctx = { captureTime: this.now(), source: FUTURES_WS_SOURCE, instruments: this.wantedInstruments() };
+    const mapped = this.streamState.records(symbols, ctx, this.openInterest);
+    // A contract still waiting for its other stream is not an error of the feed.
+    mapped.rejected = [...this.streamRejected];
+    this.streamRejected = [];
+    try {
+      await this.publisher.publish(TOPICS.futuresTicker, mapped, { keyOf: (r) => r.symbol });
+      if (mapped.records.length > 0) this.announceReady(`${this.symbols.length} contracts (streams)`);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err: (err as Error).message, records: mapped.records.length },
+        'publishing streamed tickers failed',
+      );
+    }
+  }
+
+  override async stop(): Promise<void> {
+    this.throttle?.stop();
+    await super.stop();
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {

@@ -1,12 +1,18 @@
-import { BINANCE_CLIENT_CONFIG } from '@marketpipe/binance';
+import { BINANCE_CLIENT_CONFIG, BINANCE_STREAM_CONFIG } from '@marketpipe/binance';
 import { defineConfig, int, list, str, url, type ConfigOf } from '@marketpipe/runtime';
 
 export const CAPTURE_FUTURES_CONFIG = defineConfig({
   ...BINANCE_CLIENT_CONFIG,
+  ...BINANCE_STREAM_CONFIG,
   BINANCE_FUTURES_URL: {
     doc: 'Binance USD-M futures REST base URL',
     parse: url(['http', 'https']),
     default: 'https://fapi.binance.com',
+  },
+  BINANCE_FUTURES_WS_URL: {
+    doc: 'Binance USD-M WebSocket base URL (streams under /market)',
+    parse: url(['ws', 'wss']),
+    default: 'wss://fstream.binance.com',
   },
   FUTURES_SYMBOLS: {
     doc: 'USD-M contracts to capture, comma-separated, or ALL for every TRADING contract',

@@ -1,8 +1,22 @@
-import { CaptureBase, runConcurrently, type CaptureBaseDeps } from '@marketpipe/binance';
-import { TOPICS } from '@marketpipe/contracts';
+import {
+  CaptureBase,
+  KeyedThrottle,
+  runConcurrently,
+  type CaptureBaseDeps,
+  type Rejection,
+  type StreamClient,
+} from '@marketpipe/binance';
+import { TOPICS, type OptionsChain } from '@marketpipe/contracts';
 import type { CaptureOptionsConfig } from './config';
 import {
+  expirationOf,
   keepLatestOptionOpenInterest,
+  mapOptionsStreamIndex,
+  mapOptionsStreamMark,
+  mapOptionsStreamOpenInterest,
+  mapOptionsStreamTicker,
+  OPTIONS_WS_SOURCE,
+  OptionsChainState,
   mapOptionsChains,
   mapOptionsExchangeInfo,
   mapOptionsOpenInterest,
@@ -22,6 +36,11 @@ export interface OptionsCaptureDeps extends CaptureBaseDeps {
     | 'OPTIONS_OPEN_INTEREST_INTERVAL_MS'
     | 'OPTIONS_EXCHANGE_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
+    | 'BINANCE_OPTIONS_WS_URL'
+    | 'CAPTURE_MODE'
+    | 'STREAM_CONFLATE_MS'
+    | 'STREAM_SILENCE_MS'
+    | 'STREAM_LIFETIME_MS'
   >;
 }
 
@@ -35,6 +54,12 @@ export class OptionsCapture extends CaptureBase {
   private instruments: ReadonlyMap<string, OptionInstrument> = new Map();
   private underlyings: string[] = [];
   private readonly openInterest = new Map<string, OptionOpenInterest>();
+  /** Stream state per underlying, keyed by the lower-case name streams carry (btcusdt). */
+  private readonly chains = new Map<string, { underlying: string; state: OptionsChainState }>();
+  private throttle: KeyedThrottle<string> | undefined;
+  private streamRejected: Rejection[] = [];
+  private market: StreamClient | undefined;
+  private public: StreamClient | undefined;
 
   constructor(private readonly deps: OptionsCaptureDeps) {
     super(deps);
@@ -44,23 +69,119 @@ export class OptionsCapture extends CaptureBase {
     const { config, logger, client } = this.deps;
     await this.loadUntilDone('options exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ underlyings: this.underlyings, contracts: this.instruments.size }, 'options contract list loaded');
-    this.addLoop('chains', {
-      intervalMs: config.OPTIONS_CHAIN_INTERVAL_MS,
-      budget: client.budget,
-      budgetShare: config.BINANCE_WEIGHT_SHARE * 0.9,
-      weightPerRun: () => 5 + 5 + this.underlyings.length,
-      run: (s) => this.pollChains(s),
-    });
-    this.addLoop('openInterest', {
-      intervalMs: config.OPTIONS_OPEN_INTEREST_INTERVAL_MS,
-      run: (s) => this.pollOpenInterest(s),
-    });
+    this.startStreams(signal);
+    if (config.CAPTURE_MODE !== 'ws') {
+      this.addLoop('chains', {
+        intervalMs: config.OPTIONS_CHAIN_INTERVAL_MS,
+        budget: client.budget,
+        budgetShare: config.BINANCE_WEIGHT_SHARE * 0.9,
+        weightPerRun: () => 5 + 5 + this.underlyings.length,
+        run: (s) => (this.restNeeded() ? this.pollChains(s) : Promise.resolve()),
+      });
+      // Open interest weighs nothing on REST, but the streams carry it too.
+      this.addLoop('openInterest', {
+        intervalMs: config.OPTIONS_OPEN_INTEREST_INTERVAL_MS,
+        run: (s) => (this.restNeeded() ? this.pollOpenInterest(s) : Promise.resolve()),
+      });
+    }
     this.addLoop('exchangeInfo', {
       intervalMs: config.OPTIONS_EXCHANGE_INFO_REFRESH_MS,
       run: (s) => this.loadExchangeInfo(s),
     });
     await this.pollOpenInterest(signal).catch(() => undefined);
     this.startLoops(signal);
+  }
+
+  /**
+   * Per underlying: `<u>@optionMarkPrice` (mark, IV, greeks, best quotes) and
+   * `<u>@openInterest@<YYMMDD>` per expiry on /market, `<u>@optionTicker@<YYMMDD>` on /public, and
+   * `!index@arr`; each chain is assembled from the latest state at most once per
+   * OPTIONS_CHAIN_INTERVAL_MS. A lost connection is repaired with one REST chain poll.
+   */
+  private startStreams(signal: AbortSignal): void {
+    const { config } = this.deps;
+    const feeds = this.createFeeds(config.CAPTURE_MODE, config, 'options', (s) => this.pollChains(s));
+    if (feeds === undefined) return;
+    const cadence = Math.max(config.STREAM_CONFLATE_MS, config.OPTIONS_CHAIN_INTERVAL_MS);
+    this.throttle = new KeyedThrottle(cadence, (underlyings) => void this.publishStreamed(underlyings));
+    const streams = this.streamNames();
+    const onMessage = (stream: string, data: unknown, receivedAt: number): void =>
+      this.onStream(stream, data, receivedAt);
+    const base = { product: 'options' as const, baseUrl: config.BINANCE_OPTIONS_WS_URL, onMessage };
+    this.market = feeds.add({ ...base, name: 'options-market', path: '/market', streams: streams.market });
+    this.public = feeds.add({ ...base, name: 'options-public', path: '/public', streams: streams.public });
+    feeds.start(signal);
+  }
+
+  private streamNames(): { market: string[]; public: string[] } {
+    const market = new Set<string>(['!index@arr']);
+    const pub = new Set<string>();
+    for (const u of this.underlyings) {
+      const key = u.toLowerCase();
+      if (!this.chains.has(key)) this.chains.set(key, { underlying: u, state: new OptionsChainState() });
+      market.add(`${key}@optionMarkPrice`);
+    }
+    for (const i of this.instruments.values()) {
+      const exp = expirationOf(i.expiryTime);
+      market.add(`${i.underlying.toLowerCase()}@openInterest@${exp}`);
+      pub.add(`${i.underlying.toLowerCase()}@optionTicker@${exp}`);
+    }
+    return { market: [...market].sort(), public: [...pub].sort() };
+  }
+
+  private onStream(stream: string, data: unknown, receivedAt: number): void {
+    const ctx = { captureTime: receivedAt, source: OPTIONS_WS_SOURCE };
+    if (stream === '!index@arr') {
+      const mapped = mapOptionsStreamIndex(data, ctx);
+      this.streamRejected.push(...mapped.rejected);
+      for (const { underlying, state } of this.chains.values())
+        if (state.updateIndexes(mapped.records).includes(underlying)) this.throttle?.offer(underlying, underlying);
+      return;
+    }
+    const [key = '', kind] = stream.split('@');
+    const chain = this.chains.get(key);
+    if (chain === undefined) return;
+    let changed: string[];
+    if (kind === 'optionMarkPrice') {
+      const mapped = mapOptionsStreamMark(data, ctx);
+      this.streamRejected.push(...mapped.rejected);
+      changed = chain.state.updateMarks(mapped.records);
+    } else if (kind === 'optionTicker') {
+      const mapped = mapOptionsStreamTicker(data, ctx);
+      this.streamRejected.push(...mapped.rejected);
+      changed = chain.state.updateTickers(mapped.records);
+    } else {
+      const mapped = mapOptionsStreamOpenInterest(data, ctx);
+      this.streamRejected.push(...mapped.rejected);
+      changed = chain.state.updateOpenInterest(mapped.records);
+    }
+    if (changed.length > 0) this.throttle?.offer(chain.underlying, chain.underlying);
+  }
+
+  private async publishStreamed(underlyings: string[]): Promise<void> {
+    const records: OptionsChain[] = [];
+    const rejected = this.streamRejected.filter((r) => r.symbol === null || this.instruments.has(r.symbol));
+    this.streamRejected = [];
+    const ctx = { captureTime: this.now(), source: OPTIONS_WS_SOURCE };
+    for (const underlying of underlyings) {
+      const built = this.chains.get(underlying.toLowerCase())?.state.build(underlying, this.instruments, ctx);
+      // Contracts waiting for their other stream right after a (re)connect are not feed errors.
+      if (built !== undefined) records.push(...built.records);
+    }
+    try {
+      await this.publisher.publish(TOPICS.optionsChain, { records, rejected }, { keyOf: (r) => r.underlying });
+      if (records.length > 0) this.announceReady(`${this.underlyings.length} underlyings (streams)`);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err: (err as Error).message, records: records.length },
+        'publishing streamed chains failed',
+      );
+    }
+  }
+
+  override async stop(): Promise<void> {
+    this.throttle?.stop();
+    await super.stop();
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {
@@ -72,6 +193,13 @@ export class OptionsCapture extends CaptureBase {
     const instruments = new Map<string, OptionInstrument>();
     for (const [symbol, i] of info.instruments) if (keep.has(i.underlying)) instruments.set(symbol, i);
     this.instruments = instruments;
+    if (this.market !== undefined) {
+      const streams = this.streamNames();
+      this.market.setStreams(streams.market);
+      this.public?.setStreams(streams.public);
+      for (const { state } of this.chains.values())
+        state.forget([...state.symbols()].filter((s) => !instruments.has(s)));
+    }
   }
 
   private async pollChains(signal: AbortSignal): Promise<void> {

@@ -1,12 +1,18 @@
-import { BINANCE_CLIENT_CONFIG } from '@marketpipe/binance';
+import { BINANCE_CLIENT_CONFIG, BINANCE_STREAM_CONFIG } from '@marketpipe/binance';
 import { defineConfig, int, list, str, url, type ConfigOf } from '@marketpipe/runtime';
 
 export const CAPTURE_OPTIONS_CONFIG = defineConfig({
   ...BINANCE_CLIENT_CONFIG,
+  ...BINANCE_STREAM_CONFIG,
   BINANCE_OPTIONS_URL: {
     doc: 'Binance European options REST base URL',
     parse: url(['http', 'https']),
     default: 'https://eapi.binance.com',
+  },
+  BINANCE_OPTIONS_WS_URL: {
+    doc: 'Binance options WebSocket base URL (streams under /market and /public)',
+    parse: url(['ws', 'wss']),
+    default: 'wss://fstream.binance.com',
   },
   OPTIONS_UNDERLYINGS: {
     doc: 'Underlyings whose chains to capture (Binance names them like spot pairs), or ALL',

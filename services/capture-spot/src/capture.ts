@@ -1,13 +1,16 @@
 import {
   budgetedIntervalMs,
   CaptureBase,
+  KeyedThrottle,
   requestWeight,
   runConcurrently,
   type CaptureBaseDeps,
+  type Rejection,
+  type StreamClient,
 } from '@marketpipe/binance';
-import { TOPICS } from '@marketpipe/contracts';
+import { TOPICS, type SpotTicker } from '@marketpipe/contracts';
 import type { CaptureSpotConfig, KlineSeries } from './config';
-import { mapSpotExchangeInfo, mapSpotKlines, mapSpotTickers } from './map';
+import { mapSpotExchangeInfo, mapSpotKlines, mapSpotStreamTicker, mapSpotTickers, SPOT_WS_SOURCE } from './map';
 
 export const SPOT_SOURCE = 'binance.spot.rest';
 
@@ -24,6 +27,11 @@ export interface SpotCaptureDeps extends CaptureBaseDeps {
     | 'SPOT_KLINES'
     | 'SPOT_EXCHANGE_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
+    | 'BINANCE_SPOT_WS_URL'
+    | 'CAPTURE_MODE'
+    | 'STREAM_CONFLATE_MS'
+    | 'STREAM_SILENCE_MS'
+    | 'STREAM_LIFETIME_MS'
   >;
 }
 
@@ -40,6 +48,9 @@ export class SpotCapture extends CaptureBase {
   private readonly lastCandle = new Map<string, number>();
   /** When each `symbol interval` was last fetched, to spread sweeps over the budget. */
   private readonly lastFetch = new Map<string, number>();
+  private stream: StreamClient | undefined;
+  private throttle: KeyedThrottle<SpotTicker> | undefined;
+  private streamRejected: Rejection[] = [];
 
   constructor(private readonly deps: SpotCaptureDeps) {
     super(deps);
@@ -50,19 +61,71 @@ export class SpotCapture extends CaptureBase {
     await this.loadUntilDone('spot exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'spot symbol table loaded');
     await this.backfill(signal);
-    this.addLoop('tickers', {
-      intervalMs: config.SPOT_TICKER_INTERVAL_MS,
-      budget: client.budget,
-      budgetShare: config.BINANCE_WEIGHT_SHARE * 0.7,
-      weightPerRun: () => requestWeight('spot', 'ticker/24hr', this.tickerParams()),
-      run: (s) => this.pollTickers(s),
-    });
+    this.startStreams(signal);
+    if (config.CAPTURE_MODE !== 'ws') {
+      this.addLoop('tickers', {
+        intervalMs: config.SPOT_TICKER_INTERVAL_MS,
+        budget: client.budget,
+        budgetShare: config.BINANCE_WEIGHT_SHARE * 0.7,
+        weightPerRun: () => requestWeight('spot', 'ticker/24hr', this.tickerParams()),
+        run: (s) => (this.restNeeded() ? this.pollTickers(s) : Promise.resolve()),
+      });
+    }
     this.addLoop('klines', { intervalMs: 5_000, run: (s) => this.pollKlines(s) });
     this.addLoop('exchangeInfo', {
       intervalMs: config.SPOT_EXCHANGE_INFO_REFRESH_MS,
       run: (s) => this.loadExchangeInfo(s),
     });
     this.startLoops(signal);
+  }
+
+  /**
+   * `<symbol>@ticker` for every wanted symbol (bid/ask included, zero weight), throttled to one
+   * record per symbol per STREAM_CONFLATE_MS; a lost connection is repaired with one REST poll.
+   */
+  private startStreams(signal: AbortSignal): void {
+    const { config } = this.deps;
+    const feeds = this.createFeeds(config.CAPTURE_MODE, config, 'spot', (s) => this.pollTickers(s));
+    if (feeds === undefined) return;
+    this.throttle = new KeyedThrottle(config.STREAM_CONFLATE_MS, (records) => void this.publishStreamed(records));
+    this.stream = feeds.add({
+      product: 'spot',
+      baseUrl: config.BINANCE_SPOT_WS_URL,
+      path: '',
+      streams: this.tickerStreams(),
+      onMessage: (_stream, data, receivedAt) => this.onTicker(data, receivedAt),
+    });
+    feeds.start(signal);
+  }
+
+  private tickerStreams(): string[] {
+    return this.symbols.map((s) => `${s.toLowerCase()}@ticker`);
+  }
+
+  private onTicker(data: unknown, receivedAt: number): void {
+    const mapped = mapSpotStreamTicker(data, { captureTime: receivedAt, source: SPOT_WS_SOURCE });
+    if (mapped.rejected.length > 0) this.streamRejected.push(...mapped.rejected);
+    for (const r of mapped.records) if (this.wanted.has(r.symbol)) this.throttle?.offer(r.symbol, r);
+  }
+
+  private async publishStreamed(records: SpotTicker[]): Promise<void> {
+    const rejected = this.streamRejected;
+    this.streamRejected = [];
+    try {
+      await this.publisher.publish(TOPICS.spotTicker, { records, rejected }, { keyOf: (r) => r.symbol });
+      this.announceReady(`${this.symbols.length} symbols (streams)`);
+    } catch (err) {
+      // Kafka refused the batch: the next update of each symbol goes out on its own.
+      this.deps.logger.warn(
+        { err: (err as Error).message, records: records.length },
+        'publishing streamed tickers failed',
+      );
+    }
+  }
+
+  override async stop(): Promise<void> {
+    this.throttle?.stop();
+    await super.stop();
   }
 
   /** Cadences the loops keep now, and how far apart each kline series' sweeps are (the bench reads them). */
@@ -78,6 +141,7 @@ export class SpotCapture extends CaptureBase {
     this.deps.client.applyRateLimits(info.rateLimits);
     this.symbols = this.selectWanted(this.deps.config.SPOT_SYMBOLS, info.instruments.keys(), 'spot symbols');
     this.wanted = new Set(this.symbols);
+    this.stream?.setStreams(this.tickerStreams());
   }
 
   private tickerParams(): { symbols?: string[] } {
@@ -123,7 +187,8 @@ export class SpotCapture extends CaptureBase {
   klineSweepMs(series: KlineSeries): number {
     const snap = this.deps.client.budget.snapshot();
     const sweepWeight = this.symbols.length * requestWeight('spot', 'klines');
-    const share = (this.deps.config.BINANCE_WEIGHT_SHARE * 0.25) / this.deps.config.SPOT_KLINES.length;
+    const count = this.deps.config.SPOT_KLINES.length;
+    const share = this.sideLoopShare((this.deps.config.BINANCE_WEIGHT_SHARE * 0.25) / count, count);
     return budgetedIntervalMs(series.intervalMs, sweepWeight, snap.limit, snap.intervalMs, share);
   }
 

@@ -1,4 +1,4 @@
-import { BINANCE_CLIENT_CONFIG } from '@marketpipe/binance';
+import { BINANCE_CLIENT_CONFIG, BINANCE_STREAM_CONFIG } from '@marketpipe/binance';
 import { isKlineInterval, KLINE_INTERVAL_MS, type KlineInterval } from '@marketpipe/contracts';
 import { defineConfig, int, list, str, url, type ConfigOf } from '@marketpipe/runtime';
 
@@ -26,10 +26,16 @@ function klineSeries(raw: string): KlineSeries[] {
 
 export const CAPTURE_SPOT_CONFIG = defineConfig({
   ...BINANCE_CLIENT_CONFIG,
+  ...BINANCE_STREAM_CONFIG,
   BINANCE_SPOT_URL: {
     doc: 'Binance spot REST base URL (the simulator in tests and --sim)',
     parse: url(['http', 'https']),
     default: 'https://api.binance.com',
+  },
+  BINANCE_SPOT_WS_URL: {
+    doc: 'Binance spot WebSocket stream base URL',
+    parse: url(['ws', 'wss']),
+    default: 'wss://stream.binance.com:9443',
   },
   SPOT_SYMBOLS: {
     doc: 'Spot symbols to capture, comma-separated, or ALL for every TRADING symbol',

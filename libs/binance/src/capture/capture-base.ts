@@ -3,8 +3,13 @@ import type { Logger } from '@marketpipe/runtime';
 import type { Registry } from 'prom-client';
 import { Poller, type PollerOptions } from '../poll/poller';
 import type { BinanceRestClient } from '../rest/client';
+import type { BinanceStreamConfig, CaptureMode } from '../config/stream-config';
 import { CapturePublisher } from './publisher';
+import { StreamFeeds } from './stream-feeds';
 import { retryUntilDone } from './tasks';
+
+/** REST weight the side loops may use in ws and auto modes: under the 5 % target with room for exchangeInfo. */
+export const STREAM_MODE_REST_SHARE = 0.03;
 
 /** What every capture gets: the product's client, the bus, logging, metrics and readiness. */
 export interface CaptureBaseDeps {
@@ -27,6 +32,8 @@ export abstract class CaptureBase {
   protected readonly now: () => number;
   private readonly loops: { name: string; poller: Poller }[] = [];
   private announced = false;
+  private mode: CaptureMode = 'rest';
+  protected feeds: StreamFeeds | undefined;
 
   constructor(private readonly base: CaptureBaseDeps) {
     this.now = base.now ?? Date.now;
@@ -57,6 +64,51 @@ export abstract class CaptureBase {
     this.base.onReady?.(true, detail);
   }
 
+  /**
+   * The stream side for `mode` (none for rest). In ws mode readiness follows the streams; in auto
+   * mode the REST loops cover an outage, so readiness stays with the first data of either path.
+   * `repair` is one REST snapshot of the product, run after a lost connection.
+   */
+  protected createFeeds(
+    mode: CaptureMode,
+    config: BinanceStreamConfig,
+    product: string,
+    repair: (signal: AbortSignal) => Promise<void>,
+  ): StreamFeeds | undefined {
+    this.mode = mode;
+    if (mode === 'rest') return undefined;
+    this.feeds = new StreamFeeds({
+      mode,
+      config,
+      product,
+      repair,
+      logger: this.base.logger,
+      metrics: this.base.metrics,
+      onStateChange: (up) => {
+        if (mode !== 'ws') return;
+        if (up && !this.announced) this.announceReady('streams up');
+        else this.base.onReady?.(up, up ? 'streams up' : 'streams down, no REST fallback in ws mode');
+      },
+    });
+    return this.feeds;
+  }
+
+  /**
+   * Share of the weight limit for the REST loops streams do not replace (klines, open interest):
+   * `restShare` when REST carries the tickers too, a fixed small one when streams do, so the
+   * whole capture stays under 5 % of its budget (STREAM_MODE_REST_SHARE split among the loops).
+   */
+  protected sideLoopShare(restShare: number, loops = 1): number {
+    return this.mode === 'rest' ? restShare : STREAM_MODE_REST_SHARE / loops;
+  }
+
+  /** Whether a loop that streams replace polls REST now: always in rest mode, while streams are down in auto, never in ws. */
+  protected restNeeded(): boolean {
+    if (this.mode === 'rest') return true;
+    if (this.mode === 'ws') return false;
+    return !(this.feeds?.isUp() ?? false);
+  }
+
   /** The configured symbols that exist, or all of them for ALL; unknown ones are logged, not fatal. */
   protected selectWanted(wanted: readonly string[], available: Iterable<string>, what: string): string[] {
     const all = [...available].sort();
@@ -74,6 +126,6 @@ export abstract class CaptureBase {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.loops.map(({ poller }) => poller.stop()));
+    await Promise.all([...this.loops.map(({ poller }) => poller.stop()), this.feeds?.stop()]);
   }
 }

@@ -1,4 +1,6 @@
-export { CaptureBase, type CaptureBaseDeps } from './capture-base';
+export { CaptureBase, STREAM_MODE_REST_SHARE, type CaptureBaseDeps } from './capture-base';
 export { CapturePublisher, type PublishOptions } from './publisher';
 export { runCaptureService, type Capture, type CaptureDeps } from './run-capture';
 export { retryUntilDone, runConcurrently } from './tasks';
+export { StreamFeeds, type FeedOptions, type StreamFeedsOptions } from './stream-feeds';
+export { KeyedThrottle } from './keyed-throttle';

@@ -101,6 +101,11 @@ export class OptionsChainState {
     return changed;
   }
 
+  /** Every contract something is held for. */
+  symbols(): Set<string> {
+    return new Set([...this.marks.keys(), ...this.tickers.keys(), ...this.openInterest.keys()]);
+  }
+
   /** Drops what is held for contracts no longer listed (expired, delisted); returns how many had anything held. */
   forget(symbols: Iterable<string>): number {
     let dropped = 0;

@@ -1,0 +1,99 @@
+/**
+ * Conflation without added latency: the first value of a key in an interval goes out at once
+ * (batched with whatever else arrived within `batchMs`, so a burst becomes one Kafka send), later
+ * values of that key in the same interval only replace a held one, which goes out when the
+ * interval ends. At most one value per key per interval, whatever the stream rate; with
+ * intervalMs 0 every value goes out (still batched).
+ */
+export class KeyedThrottle<T> {
+  private readonly ready = new Map<string, T>();
+  private readonly held = new Map<string, T>();
+  private readonly lastEmit = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly emit: (values: T[]) => void,
+    private readonly options: { batchMs?: number; now?: () => number } = {},
+  ) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  offer(key: string, value: T): void {
+    if (this.stopped) return;
+    const last = this.lastEmit.get(key);
+    if (this.ready.has(key) || last === undefined || this.now() - last >= this.intervalMs) {
+      this.ready.set(key, value);
+      this.held.delete(key);
+      this.scheduleFlush();
+    } else {
+      this.held.set(key, value);
+      this.scheduleSweep();
+    }
+  }
+
+  /** Values waiting: ready to go and held for the end of their interval. */
+  pending(): number {
+    return this.ready.size + this.held.size;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.options.batchMs ?? 5);
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer !== undefined) return;
+    // A tenth of the interval: a held value goes out at most that late after its interval ends.
+    this.sweepTimer = setTimeout(
+      () => {
+        this.sweepTimer = undefined;
+        this.sweep();
+      },
+      Math.max(1, Math.floor(this.intervalMs / 10)),
+    );
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, value] of this.held) {
+      if (now - (this.lastEmit.get(key) ?? 0) >= this.intervalMs) {
+        this.ready.set(key, value);
+        this.held.delete(key);
+      }
+    }
+    if (this.ready.size > 0) this.flush();
+    if (this.held.size > 0) this.scheduleSweep();
+  }
+
+  /** Sends what is ready now. */
+  flush(): void {
+    if (this.ready.size === 0) return;
+    const now = this.now();
+    const values = [...this.ready.values()];
+    for (const key of this.ready.keys()) this.lastEmit.set(key, now);
+    this.ready.clear();
+    this.emit(values);
+  }
+
+  /** Drops a key's state (a delisted symbol). */
+  forget(key: string): void {
+    this.ready.delete(key);
+    this.held.delete(key);
+    this.lastEmit.delete(key);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.flushTimer = this.sweepTimer = undefined;
+  }
+}

@@ -1,0 +1,63 @@
+import { KeyedThrottle } from '../../src/capture/keyed-throttle';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('KeyedThrottle', () => {
+  it('sends the first value of a key at once, batched with the others of the same moment', async () => {
+    const out: string[][] = [];
+    const t = new KeyedThrottle<string>(1000, (v) => out.push(v), { batchMs: 5 });
+    t.offer('BTC', 'b1');
+    t.offer('ETH', 'e1');
+    await sleep(20);
+    expect(out).toEqual([['b1', 'e1']]);
+    t.stop();
+  });
+
+  it('holds later values of a key to the end of its interval and sends only the newest', async () => {
+    let clock = 0;
+    const out: string[][] = [];
+    const t = new KeyedThrottle<string>(200, (v) => out.push(v), { batchMs: 1, now: () => clock });
+    t.offer('BTC', 'b1');
+    await sleep(10);
+    clock = 50;
+    t.offer('BTC', 'b2');
+    t.offer('BTC', 'b3');
+    await sleep(60);
+    expect(out).toEqual([['b1']]); // still inside the interval
+    expect(t.pending()).toBe(1);
+    clock = 200;
+    await sleep(60);
+    expect(out).toEqual([['b1'], ['b3']]);
+    expect(t.pending()).toBe(0);
+    t.stop();
+  });
+
+  it('sends every value with interval 0, and nothing after stop', async () => {
+    const out: number[][] = [];
+    const t = new KeyedThrottle<number>(0, (v) => out.push(v), { batchMs: 1 });
+    t.offer('A', 1);
+    await sleep(10);
+    t.offer('A', 2);
+    await sleep(10);
+    t.stop();
+    t.offer('A', 3);
+    await sleep(10);
+    expect(out).toEqual([[1], [2]]);
+  });
+
+  it('at most one value per key per interval under a fast stream', async () => {
+    const out: number[] = [];
+    const t = new KeyedThrottle<number>(100, (v) => out.push(...v), { batchMs: 2 });
+    const start = Date.now();
+    let i = 0;
+    while (Date.now() - start < 450) {
+      t.offer('A', i++);
+      await sleep(5);
+    }
+    await sleep(150);
+    t.stop();
+    expect(out.length).toBeGreaterThanOrEqual(4);
+    expect(out.length).toBeLessThanOrEqual(6);
+    expect(out.at(-1)).toBe(i - 1); // the newest value is never lost
+  });
+});

@@ -1,0 +1,207 @@
+// The three captures on WebSocket streams from the simulator into real Kafka: every symbol published
+// from the streams with no ticker polling; a dropped connection resumes, is repaired from REST and
+// never moves a series backwards; in auto mode a refused stream falls back to REST polling and
+// returns to streaming.
+import { randomUUID } from 'node:crypto';
+import { BinanceRestClient, type Product } from '@marketpipe/binance';
+import { startSimulator, type Simulator } from '@marketpipe/binance-sim';
+import { KafkaBus, KAFKA_CONFIG, type BusMessage } from '@marketpipe/bus';
+import { CAPTURE_FUTURES_CONFIG, FuturesCapture } from '@marketpipe/capture-futures';
+import { CAPTURE_OPTIONS_CONFIG, OptionsCapture } from '@marketpipe/capture-options';
+import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
+import { contractViolation } from '@marketpipe/contracts';
+import { createLogger, parseConfig } from '@marketpipe/runtime';
+import { Registry } from 'prom-client';
+
+const logger = createLogger('stream-capture-itest', 'silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string | (() => string), check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await sleep(50);
+  }
+}
+
+const SPOT = ['ADAUSDT', 'BNBUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
+const UNDERLYINGS = ['BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
+
+function eventTimeOf(m: BusMessage): number {
+  return (m.value as { eventTime: number }).eventTime;
+}
+
+function sourceOf(m: BusMessage): string {
+  return (m.value as { source: string }).source;
+}
+
+describe('captures on WebSocket streams, publishing to Kafka', () => {
+  let sim: Simulator;
+  let bus: KafkaBus;
+  const received: BusMessage[] = [];
+  let stopConsumer: () => Promise<void>;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, universe: 'default', seed: 11 });
+    bus = new KafkaBus({ config: parseConfig(KAFKA_CONFIG, process.env), clientId: 'stream-itest', logger });
+    await bus.start();
+    const sub = await bus.subscribe({
+      groupId: `stream-itest-${randomUUID()}`,
+      topics: ['market.spot.ticker', 'market.futures.ticker', 'market.options.chain'],
+      handler: (m) => void received.push(m),
+    });
+    stopConsumer = () => sub.stop();
+  });
+
+  afterAll(async () => {
+    await stopConsumer();
+    await bus.stop();
+    await sim.close();
+  });
+
+  function client(product: Product, metrics: Registry): BinanceRestClient {
+    return new BinanceRestClient({ product, baseUrl: sim.url, logger, metrics, timeoutMs: 1_000, retries: 1 });
+  }
+
+  function env(mode: string): Record<string, string> {
+    return {
+      CAPTURE_MODE: mode,
+      SPOT_KLINES: '1m:0',
+      STREAM_SILENCE_MS: '3000',
+      BINANCE_SPOT_WS_URL: sim.wsUrl,
+      BINANCE_FUTURES_WS_URL: sim.wsUrl,
+      BINANCE_OPTIONS_WS_URL: sim.wsUrl,
+    };
+  }
+
+  /** Every series' records in publish order have strictly increasing eventTime. */
+  function expectNeverBackwards(messages: readonly BusMessage[]): void {
+    const last = new Map<string, number>();
+    for (const m of messages) {
+      const key = `${m.topic} ${m.key}`;
+      const t = eventTimeOf(m);
+      const before = last.get(key);
+      if (before !== undefined) expect(t).toBeGreaterThan(before);
+      last.set(key, t);
+    }
+  }
+
+  it('publishes every symbol from the streams without polling tickers, and survives a dropped connection', async () => {
+    const metrics = new Registry();
+    const controller = new AbortController();
+    const since = Date.now();
+    const captures = [
+      new SpotCapture({
+        client: client('spot', metrics),
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_SPOT_CONFIG, env('ws')),
+      }),
+      new FuturesCapture({
+        client: client('futures', metrics),
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_FUTURES_CONFIG, env('ws')),
+      }),
+      new OptionsCapture({
+        client: client('options', metrics),
+        bus,
+        logger,
+        metrics,
+        config: parseConfig(CAPTURE_OPTIONS_CONFIG, { ...env('ws'), OPTIONS_CHAIN_INTERVAL_MS: '1000' }),
+      }),
+    ];
+    try {
+      for (const c of captures) await c.start(controller.signal);
+      sim.resetStats();
+      const fresh = () => received.filter((m) => m.timestamp >= since);
+      const fromStream = (topic: string, key: string) =>
+        fresh().some((m) => m.topic === topic && m.key === key && sourceOf(m).endsWith('.ws'));
+      const missing = (): string =>
+        [
+          ...SPOT.filter((s) => !fromStream('market.spot.ticker', s)).map((s) => `spot ${s}`),
+          ...SPOT.filter((s) => !fromStream('market.futures.ticker', s)).map((s) => `futures ${s}`),
+          ...UNDERLYINGS.filter((u) => !fromStream('market.options.chain', u)).map((u) => `options ${u}`),
+        ].join(', ');
+      await until(
+        () => `streamed records for every spot symbol, perpetual and underlying; missing ${missing()}`,
+        () =>
+          SPOT.every((s) => fromStream('market.spot.ticker', s) && fromStream('market.futures.ticker', s)) &&
+          UNDERLYINGS.every((u) => fromStream('market.options.chain', u)),
+        15_000,
+      );
+      for (const m of fresh()) expect(contractViolation(m.topic, m.value)).toBeUndefined();
+      // Tickers came from the streams: no ticker, premiumIndex or mark request since start-up.
+      const polled = Object.keys(sim.stats().byPath).filter((p) => /ticker|premiumIndex|mark/.test(p));
+      expect(polled).toEqual([]);
+
+      // Drop every connection: streaming resumes, the gap is filled from REST once per product.
+      const dropAt = Date.now();
+      sim.wsFault({ kind: 'drop' });
+      await until(
+        'streamed spot and futures records after the drop',
+        () =>
+          received.some(
+            (m) => m.timestamp > dropAt + 200 && m.topic === 'market.spot.ticker' && sourceOf(m) === 'binance.spot.ws',
+          ) &&
+          received.some(
+            (m) =>
+              m.timestamp > dropAt + 200 && m.topic === 'market.futures.ticker' && sourceOf(m) === 'binance.futures.ws',
+          ),
+        10_000,
+      );
+      const resumedMs = Date.now() - dropAt;
+      process.stderr.write(`[stream-capture] streaming resumed ${resumedMs} ms after the drop\n`);
+      expect(resumedMs).toBeLessThan(2_000 + 1_000); // reconnect within 2 s, plus one conflation interval
+      await until(
+        'a gap repair from REST',
+        () => Object.keys(sim.stats().byPath).some((p) => p.startsWith('/api/v3/ticker/24hr')),
+        10_000,
+      );
+      const repairs = await metrics.getSingleMetric('marketpipe_stream_gap_repairs_total')?.get();
+      expect(repairs?.values.some((v) => v.labels['product'] === 'spot' && v.value >= 1)).toBe(true);
+      await sleep(1_500);
+      expectNeverBackwards(fresh());
+    } finally {
+      controller.abort();
+      await Promise.all(captures.map((c) => c.stop()));
+    }
+  });
+
+  it('falls back to REST polling while streams are refused (auto mode) and returns to streaming', async () => {
+    const metrics = new Registry();
+    const controller = new AbortController();
+    const capture = new SpotCapture({
+      client: client('spot', metrics),
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(CAPTURE_SPOT_CONFIG, { ...env('auto'), SPOT_TICKER_INTERVAL_MS: '500' }),
+    });
+    const since = Date.now();
+    try {
+      await capture.start(controller.signal);
+      const spot = (source: string, after: number) =>
+        received.some((m) => m.timestamp > after && m.topic === 'market.spot.ticker' && sourceOf(m) === source);
+      await until('streamed spot records', () => spot('binance.spot.ws', since), 15_000);
+      const outage = Date.now();
+      sim.wsFault({ kind: 'refuse', durationMs: 6_000 });
+      sim.wsFault({ kind: 'drop', product: 'spot' });
+      await until('REST polling while the streams are refused', () => spot('binance.spot.rest', outage + 500), 10_000);
+      await until('streaming again after the refusal ends', () => spot('binance.spot.ws', outage + 6_000), 30_000);
+      const back = Date.now();
+      await sleep(2_000);
+      // Back on streams, the ticker loop idles: no REST ticker after the return (but the repair).
+      const restAfter = received.filter(
+        (m) => m.timestamp > back + 1_500 && m.topic === 'market.spot.ticker' && sourceOf(m) === 'binance.spot.rest',
+      );
+      expect(restAfter).toEqual([]);
+      expectNeverBackwards(received.filter((m) => m.timestamp >= since && m.topic === 'market.spot.ticker'));
+    } finally {
+      controller.abort();
+      await capture.stop();
+    }
+  });
+});
