@@ -2,8 +2,8 @@
 // and change nothing else.
 
 import type { Simulator } from '@marketpipe/binance-sim';
-import { ConnectAttemptWindow } from '../../src/stream';
-import { longestSilence, recordedClient, sleep, startSim, stopClients, waitFor } from './helpers';
+import { ConnectAttemptWindow, type StreamClientOptions } from '../../src/stream';
+import { longestSilence, type Recorded, recordedClient, sleep, startSim, stopClients, waitFor } from './helpers';
 
 jest.setTimeout(20_000);
 
@@ -18,7 +18,7 @@ afterEach(() => stopClients());
 afterAll(() => sim.close());
 afterEach(() => sim.clearWsFaults());
 
-async function upClient(extra: Parameters<typeof recordedClient>[0] extends infer O ? Partial<O> : never = {}) {
+async function upClient(extra: Partial<StreamClientOptions> = {}): Promise<Recorded> {
   const r = recordedClient({ product: 'spot', baseUrl: sim.wsUrl, streams: STREAMS, silenceMs: 800, ...extra });
   r.client.start();
   await waitFor(() => r.client.isUp() && r.frames.length > 0, 5000, 'client up');
