@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { StreamClient, type StreamClientOptions } from '../../src/stream';
 
 export const T0 = Date.UTC(2026, 10, 25, 8, 30, 15, 250);
-export const logger: Logger = createLogger('stream-test', 'silent');
+export const logger: Logger = createLogger('stream-test', (process.env.STREAM_LOG as 'debug' | undefined) ?? 'silent');
 
 /** Model time advances 1000 ms per tickMs of real time. */
 export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -30,6 +30,15 @@ export interface Recorded {
   registry: Registry;
 }
 
+const live = new Set<StreamClient>();
+
+/** Stops every client a test made, passed or failed, so none keeps reconnecting to a closed simulator. */
+export async function stopClients(): Promise<void> {
+  const clients = [...live];
+  live.clear();
+  await Promise.all(clients.map((c) => c.stop()));
+}
+
 export function recordedClient(
   options: Partial<StreamClientOptions> & Pick<StreamClientOptions, 'product' | 'baseUrl' | 'streams'>,
 ): Recorded {
@@ -47,6 +56,7 @@ export function recordedClient(
     onStateChange: (up) => states.push({ up, at: Date.now() }),
     ...options,
   });
+  live.add(client);
   return { client, frames, gaps, states, registry };
 }
 

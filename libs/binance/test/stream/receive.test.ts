@@ -1,7 +1,7 @@
 // Every subscribed stream arrives, on each product and path.
 
 import type { Simulator } from '@marketpipe/binance-sim';
-import { recordedClient, startSim, streamsOf, waitFor } from './helpers';
+import { recordedClient, startSim, stopClients, streamsOf, waitFor } from './helpers';
 
 jest.setTimeout(20_000);
 
@@ -9,6 +9,7 @@ let sim: Simulator;
 beforeAll(async () => {
   sim = await startSim({ ws: { tickMs: 200 } });
 });
+afterEach(() => stopClients());
 afterAll(() => sim.close());
 
 describe('StreamClient receives', () => {
