@@ -5,6 +5,14 @@
 //   (a) default universe, default config (seed symbols, 1 s spot/futures, 2 s options), SPOT_KLINES=1m:60
 //   (b) full universe, SPOT_SYMBOLS=ALL FUTURES_SYMBOLS=ALL OPTIONS_UNDERLYINGS=ALL, SPOT_KLINES=1m:0
 //       (no start-up backfill of 2,000 symbols; the per-minute 1m kline loop still runs)
+//   (c) as (b) with CAPTURE_MODE=ws: tickers, marks and chains from the simulator's WebSocket
+//       streams; REST only for exchangeInfo, klines and futures open interest
+// (a) and (b) run CAPTURE_MODE=rest. Each scenario also reports, per topic, how many distinct
+// symbols were published in the window, records per symbol per second, and the latency from a
+// record's eventTime (the exchange's time) to its delivery on the in-process bus, p50/p99, and from
+// its captureTime (response or frame received) to the bus. The simulator's eventTime is its model
+// second (REST and streams agree on it), so eventTime latency includes up to a second of
+// quantization on both paths; captureTime latency is marketpipe's own part.
 //
 // Both scenarios run at the same time, each in its own child process with its own simulator (the
 // simulator counts weight per instance, so they do not share budgets; on a 2-core machine this
@@ -45,7 +53,7 @@ const MINUTE = 60_000;
 const TAIL_MS = 1_500;
 
 interface ScenarioSpec {
-  name: 'defaultUniverse' | 'fullUniverse';
+  name: 'defaultUniverse' | 'fullUniverse' | 'fullUniverseStreams';
   universe: 'default' | 'full';
   env: Record<string, string>;
   note: string;
@@ -55,14 +63,32 @@ const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'defaultUniverse',
     universe: 'default',
-    env: { SPOT_KLINES: '1m:60' },
+    env: { CAPTURE_MODE: 'rest', SPOT_KLINES: '1m:60' },
     note: 'default config (seed symbols, 1 s spot/futures, 2 s options cadence); SPOT_KLINES=1m:60 keeps the backfill short; the start-up/backfill minute is excluded from `window` and reported as `startupMinute`',
   },
   {
     name: 'fullUniverse',
     universe: 'full',
-    env: { SPOT_SYMBOLS: 'ALL', FUTURES_SYMBOLS: 'ALL', OPTIONS_UNDERLYINGS: 'ALL', SPOT_KLINES: '1m:0' },
+    env: {
+      CAPTURE_MODE: 'rest',
+      SPOT_SYMBOLS: 'ALL',
+      FUTURES_SYMBOLS: 'ALL',
+      OPTIONS_UNDERLYINGS: 'ALL',
+      SPOT_KLINES: '1m:0',
+    },
     note: 'SPOT_SYMBOLS=ALL FUTURES_SYMBOLS=ALL OPTIONS_UNDERLYINGS=ALL; SPOT_KLINES=1m:0 (no start-up kline backfill for ~2,000 symbols; the 1m kline loop still polls closed candles); BINANCE_WEIGHT_SHARE default 0.8',
+  },
+  {
+    name: 'fullUniverseStreams',
+    universe: 'full',
+    env: {
+      CAPTURE_MODE: 'ws',
+      SPOT_SYMBOLS: 'ALL',
+      FUTURES_SYMBOLS: 'ALL',
+      OPTIONS_UNDERLYINGS: 'ALL',
+      SPOT_KLINES: '1m:0',
+    },
+    note: 'as fullUniverse, with CAPTURE_MODE=ws: tickers, marks and chains over real WebSockets from the simulator (STREAM_CONFLATE_MS 1000); REST for exchangeInfo, 1m klines and futures open interest, in a 3 % share',
   },
 ];
 
@@ -122,6 +148,11 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
     contracts.TOPICS.optionsChain,
   ] as const;
   const deliveries = new Map<number, Record<string, number>>();
+  // Per topic, in the measured window (set once it is known): symbols seen and eventTime latency.
+  const measuring = { start: Infinity, end: -Infinity };
+  const symbolsSeen: Record<string, Set<string>> = {};
+  const latencies: Record<string, number[]> = {};
+  const pipeline: Record<string, number[]> = {};
   const counter = await bus.subscribe({
     groupId: 'bench-counter',
     topics: captureTopics,
@@ -131,6 +162,13 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
       let c = deliveries.get(w);
       if (c === undefined) deliveries.set(w, (c = {}));
       c[m.topic] = (c[m.topic] ?? 0) + 1;
+      if (now < measuring.start || now >= measuring.end) return;
+      (symbolsSeen[m.topic] ??= new Set()).add(m.key);
+      if (m.topic !== contracts.TOPICS.spotKline) {
+        const v = m.value as { eventTime: number; captureTime: number };
+        (latencies[m.topic] ??= []).push(now - v.eventTime);
+        (pipeline[m.topic] ??= []).push(now - v.captureTime);
+      }
     },
   });
 
@@ -138,6 +176,9 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
     BINANCE_SPOT_URL: simulator.url,
     BINANCE_FUTURES_URL: simulator.url,
     BINANCE_OPTIONS_URL: simulator.url,
+    BINANCE_SPOT_WS_URL: simulator.wsUrl,
+    BINANCE_FUTURES_WS_URL: simulator.wsUrl,
+    BINANCE_OPTIONS_WS_URL: simulator.wsUrl,
     ...spec.env,
   };
   const clientConfig = runtime.parseConfig(binance.BINANCE_CLIENT_CONFIG, env);
@@ -197,6 +238,8 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
   // The first complete clock-aligned minute after every capture has started.
   const windowStart = startedAt - (startedAt % MINUTE) + MINUTE;
   const windowEnd = windowStart + MINUTE;
+  measuring.start = windowStart;
+  measuring.end = windowEnd;
   const cadenceSamples: Record<string, Record<Product, Record<string, number>>> = {};
   const takeCadences = (): Record<Product, Record<string, number>> =>
     Object.fromEntries(PRODUCTS.map((p) => [p, captures[p].cadences()])) as Record<Product, Record<string, number>>;
@@ -247,6 +290,23 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
   const inWindow = deliveries.get(windowStart) ?? {};
   const recordsPerSecond: Record<string, number> = {};
   for (const topic of captureTopics) recordsPerSecond[topic] = round((inWindow[topic] ?? 0) / 60, 2);
+  const published: Record<string, unknown> = {};
+  for (const topic of captureTopics) {
+    const seen = symbolsSeen[topic]?.size ?? 0;
+    const sorted = (xs: number[] | undefined): number[] => [...(xs ?? [])].sort((a, b) => a - b);
+    const lat = sorted(latencies[topic]);
+    const pipe = sorted(pipeline[topic]);
+    const pick = (xs: number[], q: number): number | null =>
+      xs.length === 0 ? null : (xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? null);
+    const at = (q: number): number | null => pick(lat, q);
+    published[topic] = {
+      symbols: seen,
+      recordsPerSymbolPerSecond: seen === 0 ? 0 : round((inWindow[topic] ?? 0) / seen / 60, 3),
+      eventTimeToBusMs:
+        topic === contracts.TOPICS.spotKline ? null : { samples: lat.length, p50: at(0.5), p99: at(0.99) },
+      captureTimeToBusMs: topic === contracts.TOPICS.spotKline ? null : { p50: pick(pipe, 0.5), p99: pick(pipe, 0.99) },
+    };
+  }
   const requestsInWindow: Record<string, { count: number; perSecond: number; meanIntervalMs: number }> = {};
   for (const [path, p] of Object.entries(statsAtEnd.byPath)) {
     const count = p.count - (statsAtStart.byPath[path]?.count ?? 0);
@@ -264,6 +324,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
     products,
     recordsPerSecond,
     recordsInWindow: inWindow,
+    published,
     requestsInWindow,
     cadenceSamplesMs: cadenceSamples,
     statusInWindow: diffCounts(statsAtStart.byStatus, statsAtEnd.byStatus),

@@ -39,3 +39,4 @@ export {
 } from './numbers';
 export { parseRateLimits, type RateLimit } from './rateLimits';
 export { instrumentTable, type InstrumentEntry, type SkippedSymbol } from './instruments';
+export { mapStreamEvents } from './stream-events';

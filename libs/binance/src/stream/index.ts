@@ -1,4 +1,3 @@
-export { type ConflateMode, Conflator } from './conflator';
 export { ConnectAttemptWindow, sharedConnectAttempts } from './connect-attempts';
 export { StreamClient, type StreamClientOptions, type StreamClientStats } from './client';
 export { DEFAULT_STREAM_LIMITS, resolveStreamLimits, type StreamLimits, type StreamProduct } from './limits';

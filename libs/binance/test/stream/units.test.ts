@@ -1,9 +1,8 @@
 // The pure parts: connection-attempt window, control-message pacing, frame classification,
-// limits, and the conflator.
+// limits. (Conflation is KeyedThrottle's, tested in test/capture.)
 
 import {
   ConnectAttemptWindow,
-  Conflator,
   DEFAULT_STREAM_LIMITS,
   resolveStreamLimits,
   sharedConnectAttempts,
@@ -99,91 +98,5 @@ describe('limits', () => {
     expect(DEFAULT_STREAM_LIMITS.futures.connectAttempts).toEqual({ limit: 300, windowMs: 300_000 });
     expect(resolveStreamLimits('spot', { maxStreamsPerConnection: 10 }).maxStreamsPerConnection).toBe(10);
     expect(() => resolveStreamLimits('spot', { controlMessagesPerSecond: 1 })).toThrow();
-  });
-});
-
-describe('Conflator', () => {
-  afterEach(() => jest.useRealTimers());
-
-  it('interval: the latest value per key once per interval, nothing for keys not offered', () => {
-    jest.useFakeTimers();
-    const clock = { now: 0 };
-    const out: string[][] = [];
-    const c = new Conflator<string>(
-      { kind: 'interval', intervalMs: 1000 },
-      (v) => out.push(v),
-      () => clock.now,
-    );
-    c.start();
-    c.offer('a', 'a1');
-    c.offer('b', 'b1');
-    c.offer('a', 'a2');
-    expect(c.pending()).toBe(2);
-    clock.now = 1000;
-    jest.advanceTimersByTime(1000);
-    expect(out).toEqual([['b1', 'a2']]);
-    expect(c.pending()).toBe(0);
-    c.offer('b', 'b2');
-    clock.now = 2000;
-    jest.advanceTimersByTime(1000);
-    expect(out).toEqual([['b1', 'a2'], ['b2']]);
-    clock.now = 3000;
-    jest.advanceTimersByTime(1000);
-    expect(out).toHaveLength(2); // nothing offered, nothing emitted
-    c.stop();
-  });
-
-  it('interval: an offer after a late timer does not emit a key twice within one interval', () => {
-    const clock = { now: 0 };
-    const out: string[][] = [];
-    // Not started: emission rides on offers and the injected clock.
-    const c = new Conflator<string>(
-      { kind: 'interval', intervalMs: 1000 },
-      (v) => out.push(v),
-      () => clock.now,
-    );
-    c.offer('a', 'a1');
-    expect(out).toEqual([]);
-    clock.now = 999;
-    c.offer('a', 'a2');
-    expect(out).toEqual([]);
-    clock.now = 1000;
-    c.offer('a', 'a3');
-    expect(out).toEqual([['a3']]);
-    clock.now = 1500;
-    c.offer('a', 'a4');
-    expect(out).toEqual([['a3']]);
-    expect(c.pending()).toBe(1);
-  });
-
-  it('change: emits every offer at once', () => {
-    const out: number[][] = [];
-    const c = new Conflator<number>({ kind: 'change' }, (v) => out.push(v));
-    c.start();
-    c.offer('a', 1);
-    c.offer('a', 2);
-    c.offer('b', 3);
-    expect(out).toEqual([[1], [2], [3]]);
-    expect(c.pending()).toBe(0);
-    c.stop();
-  });
-
-  it('flush emits what is pending now; stop emits the rest and ends the timer', () => {
-    jest.useFakeTimers();
-    const out: string[][] = [];
-    const c = new Conflator<string>({ kind: 'interval', intervalMs: 1000 }, (v) => out.push(v));
-    c.start();
-    c.offer('a', 'a1');
-    c.flush();
-    expect(out).toEqual([['a1']]);
-    c.flush();
-    expect(out).toHaveLength(1);
-    c.offer('b', 'b1');
-    c.stop();
-    expect(out).toEqual([['a1'], ['b1']]);
-    c.offer('c', 'c1');
-    jest.advanceTimersByTime(5000);
-    expect(out).toHaveLength(2);
-    expect(c.pending()).toBe(1);
   });
 });

@@ -21,7 +21,6 @@ export {
 } from './openInterest';
 export { FUTURES_PREMIUM_INDEX, mapFuturesPremiumIndex, type FuturesPremiumIndex } from './premiumIndex';
 export { FUTURES_TICKER_24HR, mapFuturesTicker24hr, type FuturesTicker24h } from './ticker24hr';
-export { mapStreamEvents } from './streamEvents';
 export { FUTURES_STREAM_MARK, FUTURES_STREAM_MARK_EVENT, mapFuturesStreamMark } from './streamMark';
 export { FuturesStreamState } from './streamState';
 export {

@@ -19,9 +19,9 @@ import {
   optionalNumber,
   requiredPositive,
   timeMs,
+  mapStreamEvents,
 } from '@marketpipe/binance';
 import type { FuturesPremiumIndex } from './premiumIndex';
-import { mapStreamEvents } from './streamEvents';
 
 export const FUTURES_STREAM_MARK = '!markPrice@arr|<symbol>@markPrice';
 export const FUTURES_STREAM_MARK_EVENT = 'markPriceUpdate';

@@ -19,8 +19,8 @@ import {
   requiredNumber,
   requiredPositive,
   timeMs,
+  mapStreamEvents,
 } from '@marketpipe/binance';
-import { mapStreamEvents } from './streamEvents';
 import type { FuturesTicker24h } from './ticker24hr';
 
 export const FUTURES_STREAM_TICKER = '!ticker@arr|<symbol>@ticker';

@@ -26,7 +26,6 @@ export {
   type OptionOpenInterest,
 } from './openInterest';
 export { OPTIONS_TICKER, mapOptionsTicker, type OptionTicker } from './ticker';
-export { mapStreamEvents } from './streamEvents';
 export {
   OPTIONS_STREAM_INDEX,
   OPTIONS_STREAM_MARK,

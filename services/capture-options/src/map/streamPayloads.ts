@@ -35,11 +35,11 @@ import {
   requiredNumber,
   requiredPositive,
   timeMs,
+  mapStreamEvents,
 } from '@marketpipe/binance';
 import type { OptionsIndex } from './indexPrice';
 import type { OptionMark } from './mark';
 import type { OptionOpenInterest } from './openInterest';
-import { mapStreamEvents } from './streamEvents';
 
 export const OPTIONS_STREAM_MARK = '<underlying>@optionMarkPrice';
 export const OPTIONS_STREAM_TICKER = '<symbol>@optionTicker';

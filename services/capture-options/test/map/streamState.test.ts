@@ -17,7 +17,7 @@ import {
   mapOptionsStreamTicker,
 } from '../../src/map';
 import { expectContract, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
-import { type HeldSim, startHeldSim } from '../simStream';
+import { type HeldSim, startHeldSim } from '../../../../libs/binance-sim/test/held-sim';
 
 const ws = (name: string): unknown =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'ws', name), 'utf8')) as unknown;

@@ -7,5 +7,4 @@ export {
 } from './exchangeInfo';
 export { SPOT_KLINES, mapSpotKlines, type SpotKlineContext, type SpotKlineInterval } from './klines';
 export { SPOT_TICKER_24HR, mapSpotTickers } from './ticker24hr';
-export { mapStreamEvents } from './streamEvents';
 export { SPOT_STREAM_TICKER, SPOT_STREAM_TICKER_EVENT, SPOT_WS_SOURCE, mapSpotStreamTicker } from './streamTicker';

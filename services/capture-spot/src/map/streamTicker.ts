@@ -31,8 +31,8 @@ import {
   requiredNumber,
   requiredPositive,
   timeMs,
+  mapStreamEvents,
 } from '@marketpipe/binance';
-import { mapStreamEvents } from './streamEvents';
 
 export const SPOT_STREAM_TICKER = '<symbol>@ticker';
 export const SPOT_STREAM_TICKER_EVENT = '24hrTicker';

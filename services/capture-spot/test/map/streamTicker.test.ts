@@ -3,7 +3,7 @@ import { SPOT_WS_SOURCE, mapSpotStreamTicker, mapSpotTickers } from '../../src/m
 import { expectContract, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type HeldSim, startHeldSim } from '../simStream';
+import { type HeldSim, startHeldSim } from '../../../../libs/binance-sim/test/held-sim';
 
 const doc = (): Record<string, unknown> =>
   JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'ws', 'ticker_doc.json'), 'utf8')) as Record<

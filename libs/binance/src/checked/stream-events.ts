@@ -1,14 +1,7 @@
-// The per-event walk shared by this service's stream mappers. Stream events name their symbol `s`
+// The per-event walk shared by the stream mappers of the three captures. Stream events name their symbol `s`
 // and their kind `e`, where REST elements have `symbol` and no kind, so mapElements does not fit.
-import {
-  type Mapped,
-  type RawObject,
-  type Rejection,
-  describeValue,
-  expectArrayOrObject,
-  isRawObject,
-  rejectionOf,
-} from '@marketpipe/binance';
+import { describeValue } from './describe';
+import { expectArrayOrObject, isRawObject, rejectionOf, type Mapped, type RawObject, type Rejection } from './mapped';
 
 /**
  * Checks a stream payload (the raw frame, or `data` of a combined-stream envelope) event by event:

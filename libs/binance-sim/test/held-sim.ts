@@ -1,7 +1,7 @@
 // The simulator on a hand-held clock, and the first stream payload a WebSocket receives. The model
 // state is a function of the clock's second, so with the clock held still a REST answer and a
 // stream frame describe the same market state (libs/binance-sim README, "WebSocket market streams").
-import { startSimulator, type Simulator } from '@marketpipe/binance-sim';
+import { startSimulator, type Simulator } from '../src';
 
 /** 2026-11-25 08:30:15.250 UTC, the simulator's own test instant: mid-minute, mid-second. */
 export const T0 = Date.UTC(2026, 10, 25, 8, 30, 15, 250);
