@@ -3,7 +3,9 @@
  * (batched with whatever else arrived within `batchMs`, so a burst becomes one Kafka send), later
  * values of that key in the same interval only replace a held one, which goes out when the
  * interval ends. At most one value per key per interval, whatever the stream rate; with
- * intervalMs 0 every value goes out (still batched).
+ * intervalMs 0 every value goes out (still batched). A tenth of the interval (at most 100 ms) is
+ * slack: a feed that pushes every second arrives a few ms early as often as late, and without
+ * slack every early frame would wait out the rest of the interval.
  */
 export class KeyedThrottle<T> {
   private readonly ready = new Map<string, T>();
@@ -23,10 +25,14 @@ export class KeyedThrottle<T> {
     return (this.options.now ?? Date.now)();
   }
 
+  private due(last: number | undefined, now: number): boolean {
+    return last === undefined || now - last >= this.intervalMs - Math.min(100, this.intervalMs / 10);
+  }
+
   offer(key: string, value: T): void {
     if (this.stopped) return;
     const last = this.lastEmit.get(key);
-    if (this.ready.has(key) || last === undefined || this.now() - last >= this.intervalMs) {
+    if (this.ready.has(key) || this.due(last, this.now())) {
       this.ready.set(key, value);
       this.held.delete(key);
       this.scheduleFlush();
@@ -64,7 +70,7 @@ export class KeyedThrottle<T> {
   private sweep(): void {
     const now = this.now();
     for (const [key, value] of this.held) {
-      if (now - (this.lastEmit.get(key) ?? 0) >= this.intervalMs) {
+      if (this.due(this.lastEmit.get(key), now)) {
         this.ready.set(key, value);
         this.held.delete(key);
       }

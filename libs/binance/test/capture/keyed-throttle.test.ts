@@ -25,10 +25,26 @@ describe('KeyedThrottle', () => {
     await sleep(60);
     expect(out).toEqual([['b1']]); // still inside the interval
     expect(t.pending()).toBe(1);
-    clock = 200;
+    clock = 179; // inside the interval, short of its 10 % slack
+    await sleep(60);
+    expect(out).toEqual([['b1']]);
+    clock = 180;
     await sleep(60);
     expect(out).toEqual([['b1'], ['b3']]);
     expect(t.pending()).toBe(0);
+    t.stop();
+  });
+
+  it('sends a value that comes a little early for the next interval at once', async () => {
+    let clock = 0;
+    const out: string[][] = [];
+    const t = new KeyedThrottle<string>(1000, (v) => out.push(v), { batchMs: 1, now: () => clock });
+    t.offer('BTC', 'b1');
+    await sleep(10);
+    clock = 995; // a one-second feed, 5 ms early
+    t.offer('BTC', 'b2');
+    await sleep(10);
+    expect(out).toEqual([['b1'], ['b2']]);
     t.stop();
   });
 
