@@ -15,7 +15,7 @@ import { CONSOLIDATOR_CONFIG, ConsolidatorService, RedisSnapshotStore, snapshotK
 import type { UnifiedMarket } from '@marketpipe/contracts';
 import { createLogger, parseConfig } from '@marketpipe/runtime';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
   futuresTicker,
@@ -141,6 +141,8 @@ describe('a Kafka outage under the consolidator', () => {
       groupId: `outage-${run}`,
     });
     const controller = new AbortController();
+    const records: UnifiedMarket[] = []; // unified-market for the symbol, read once Kafka is back
+    let consumer: Consumer | undefined;
     await service.start(controller.signal);
     try {
       const fresh = await until(
@@ -198,7 +200,27 @@ describe('a Kafka outage under the consolidator', () => {
       // Nothing held before the outage was lost: the other five sources are still there (stale).
       expect(resumed.sourcesPresent).toHaveLength(6);
       expect(resumed.futures?.eventTime).toBe(t0);
+      // What unified-market holds for the symbol: states in order, each published once.
+      const plain = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+      const registry = new SchemaRegistry({ host: process.env['SCHEMA_REGISTRY_URL'] as string });
+      consumer = plain.consumer({ groupId: `outage-reader-${run}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'unified-market', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() === symbol && message.value !== null)
+            records.push((await registry.decode(message.value)) as UnifiedMarket);
+        },
+      });
+      await until(
+        'the unified records',
+        async () => (records.some((r) => r.spot?.lastPrice === 1234.5) ? true : undefined),
+        // A publish that was in flight when Kafka went away holds later ones until the producer
+        // gives it up (its retries take up to ~30 s); Redis meanwhile is already current.
+        90_000,
+      );
     } finally {
+      await consumer?.disconnect();
       controller.abort();
       await service.stop();
       await bus.stop();
@@ -206,25 +228,6 @@ describe('a Kafka outage under the consolidator', () => {
       redis.disconnect();
     }
 
-    // What unified-market holds for the symbol: states in order, each published once.
-    const plain = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
-    const registry = new SchemaRegistry({ host: process.env['SCHEMA_REGISTRY_URL'] as string });
-    const consumer = plain.consumer({ groupId: `outage-reader-${run}` });
-    const records: UnifiedMarket[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'unified-market', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (message.key?.toString() === symbol && message.value !== null)
-          records.push((await registry.decode(message.value)) as UnifiedMarket);
-      },
-    });
-    await until(
-      'the unified records',
-      async () => (records.some((r) => r.spot?.eventTime !== t0) ? true : undefined),
-      30_000,
-    );
-    await consumer.disconnect();
     const states = records.map((r) => `${r.eventTime}/${bit(r)}`);
     expect(new Set(states).size).toBe(states.length);
     for (let i = 1; i < records.length; i++)
