@@ -1,10 +1,9 @@
 import {
   CaptureBase,
-  KeyedThrottle,
+  type KeyedThrottle,
   requestWeight,
   runConcurrently,
   type CaptureBaseDeps,
-  type Rejection,
 } from '@marketpipe/binance';
 import { TOPICS } from '@marketpipe/contracts';
 import type { CaptureFuturesConfig } from './config';
@@ -51,8 +50,7 @@ export class FuturesCapture extends CaptureBase {
   private symbols: string[] = [];
   private readonly openInterest = new Map<string, FuturesOpenInterest>();
   private readonly streamState = new FuturesStreamState();
-  private throttle: KeyedThrottle<string> | undefined;
-  private streamRejected: Rejection[] = [];
+  private changed: KeyedThrottle<string> | undefined;
 
   constructor(private readonly deps: FuturesCaptureDeps) {
     super(deps);
@@ -100,7 +98,7 @@ export class FuturesCapture extends CaptureBase {
     const { config } = this.deps;
     const feeds = this.createFeeds(config.CAPTURE_MODE, config, 'futures', (s) => this.pollTickers(s));
     if (feeds === undefined) return;
-    this.throttle = new KeyedThrottle(config.STREAM_CONFLATE_MS, (symbols) => void this.publishStreamed(symbols));
+    this.changed = this.throttle<string>(config.STREAM_CONFLATE_MS, (symbols) => void this.publishMerged(symbols));
     feeds.add({
       product: 'futures',
       baseUrl: config.BINANCE_FUTURES_WS_URL,
@@ -116,37 +114,27 @@ export class FuturesCapture extends CaptureBase {
     let changed: string[];
     if (stream === '!ticker@arr') {
       const mapped = mapFuturesStreamTicker(data, ctx);
-      this.streamRejected.push(...mapped.rejected);
+      this.keepRejected(mapped.rejected);
       changed = this.streamState.updateTickers(mapped.records);
     } else {
       const mapped = mapFuturesStreamMark(data, ctx);
-      this.streamRejected.push(...mapped.rejected);
+      this.keepRejected(mapped.rejected);
       changed = this.streamState.updateMarks(mapped.records);
     }
     const wanted = this.wantedInstruments();
-    for (const symbol of changed) if (wanted.has(symbol)) this.throttle?.offer(symbol, symbol);
+    for (const symbol of changed) if (wanted.has(symbol)) this.changed?.offer(symbol, symbol);
   }
 
-  private async publishStreamed(symbols: string[]): Promise<void> {
+  private async publishMerged(symbols: string[]): Promise<void> {
     const ctx = { captureTime: this.now(), source: FUTURES_WS_SOURCE, instruments: this.wantedInstruments() };
-    const mapped = this.streamState.records(symbols, ctx, this.openInterest);
-    // A contract still waiting for its other stream is not an error of the feed.
-    mapped.rejected = [...this.streamRejected];
-    this.streamRejected = [];
-    try {
-      await this.publisher.publish(TOPICS.futuresTicker, mapped, { keyOf: (r) => r.symbol });
-      if (mapped.records.length > 0) this.announceReady(`${this.symbols.length} contracts (streams)`);
-    } catch (err) {
-      this.deps.logger.warn(
-        { err: (err as Error).message, records: mapped.records.length },
-        'publishing streamed tickers failed',
-      );
-    }
-  }
-
-  override async stop(): Promise<void> {
-    this.throttle?.stop();
-    await super.stop();
+    // Its rejections are contracts still waiting for their other stream: not errors of the feed.
+    const { records } = this.streamState.records(symbols, ctx, this.openInterest);
+    await this.publishStreamed(
+      TOPICS.futuresTicker,
+      records,
+      { keyOf: (r) => r.symbol },
+      `${this.symbols.length} contracts (streams)`,
+    );
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {

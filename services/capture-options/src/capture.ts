@@ -1,9 +1,8 @@
 import {
   CaptureBase,
-  KeyedThrottle,
+  type KeyedThrottle,
   runConcurrently,
   type CaptureBaseDeps,
-  type Rejection,
   type StreamClient,
 } from '@marketpipe/binance';
 import { TOPICS, type OptionsChain } from '@marketpipe/contracts';
@@ -56,8 +55,7 @@ export class OptionsCapture extends CaptureBase {
   private readonly openInterest = new Map<string, OptionOpenInterest>();
   /** Stream state per underlying, keyed by the lower-case name streams carry (btcusdt). */
   private readonly chains = new Map<string, { underlying: string; state: OptionsChainState }>();
-  private throttle: KeyedThrottle<string> | undefined;
-  private streamRejected: Rejection[] = [];
+  private changed: KeyedThrottle<string> | undefined;
   private market: StreamClient | undefined;
   private public: StreamClient | undefined;
 
@@ -103,7 +101,7 @@ export class OptionsCapture extends CaptureBase {
     const feeds = this.createFeeds(config.CAPTURE_MODE, config, 'options', (s) => this.pollChains(s));
     if (feeds === undefined) return;
     const cadence = Math.max(config.STREAM_CONFLATE_MS, config.OPTIONS_CHAIN_INTERVAL_MS);
-    this.throttle = new KeyedThrottle(cadence, (underlyings) => void this.publishStreamed(underlyings));
+    this.changed = this.throttle<string>(cadence, (underlyings) => void this.publishChains(underlyings));
     const streams = this.streamNames();
     const onMessage = (stream: string, data: unknown, receivedAt: number): void =>
       this.onStream(stream, data, receivedAt);
@@ -133,9 +131,9 @@ export class OptionsCapture extends CaptureBase {
     const ctx = { captureTime: receivedAt, source: OPTIONS_WS_SOURCE };
     if (stream === '!index@arr') {
       const mapped = mapOptionsStreamIndex(data, ctx);
-      this.streamRejected.push(...mapped.rejected);
+      this.keepRejected(mapped.rejected);
       for (const { underlying, state } of this.chains.values())
-        if (state.updateIndexes(mapped.records).includes(underlying)) this.throttle?.offer(underlying, underlying);
+        if (state.updateIndexes(mapped.records).includes(underlying)) this.changed?.offer(underlying, underlying);
       return;
     }
     const [key = '', kind] = stream.split('@');
@@ -144,44 +142,35 @@ export class OptionsCapture extends CaptureBase {
     let changed: string[];
     if (kind === 'optionMarkPrice') {
       const mapped = mapOptionsStreamMark(data, ctx);
-      this.streamRejected.push(...mapped.rejected);
+      this.keepRejected(mapped.rejected);
       changed = chain.state.updateMarks(mapped.records);
     } else if (kind === 'optionTicker') {
       const mapped = mapOptionsStreamTicker(data, ctx);
-      this.streamRejected.push(...mapped.rejected);
+      this.keepRejected(mapped.rejected);
       changed = chain.state.updateTickers(mapped.records);
     } else {
       const mapped = mapOptionsStreamOpenInterest(data, ctx);
-      this.streamRejected.push(...mapped.rejected);
+      this.keepRejected(mapped.rejected);
       changed = chain.state.updateOpenInterest(mapped.records);
     }
-    if (changed.length > 0) this.throttle?.offer(chain.underlying, chain.underlying);
+    if (changed.length > 0) this.changed?.offer(chain.underlying, chain.underlying);
   }
 
-  private async publishStreamed(underlyings: string[]): Promise<void> {
+  private async publishChains(underlyings: string[]): Promise<void> {
     const records: OptionsChain[] = [];
-    const rejected = this.streamRejected.filter((r) => r.symbol === null || this.instruments.has(r.symbol));
-    this.streamRejected = [];
     const ctx = { captureTime: this.now(), source: OPTIONS_WS_SOURCE };
     for (const underlying of underlyings) {
       const built = this.chains.get(underlying.toLowerCase())?.state.build(underlying, this.instruments, ctx);
       // Contracts waiting for their other stream right after a (re)connect are not feed errors.
       if (built !== undefined) records.push(...built.records);
     }
-    try {
-      await this.publisher.publish(TOPICS.optionsChain, { records, rejected }, { keyOf: (r) => r.underlying });
-      if (records.length > 0) this.announceReady(`${this.underlyings.length} underlyings (streams)`);
-    } catch (err) {
-      this.deps.logger.warn(
-        { err: (err as Error).message, records: records.length },
-        'publishing streamed chains failed',
-      );
-    }
-  }
-
-  override async stop(): Promise<void> {
-    this.throttle?.stop();
-    await super.stop();
+    await this.publishStreamed(
+      TOPICS.optionsChain,
+      records,
+      { keyOf: (r) => r.underlying },
+      `${this.underlyings.length} underlyings (streams)`,
+      (r) => r.symbol === null || this.instruments.has(r.symbol),
+    );
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {

@@ -1,11 +1,10 @@
 import {
   budgetedIntervalMs,
   CaptureBase,
-  KeyedThrottle,
+  type KeyedThrottle,
   requestWeight,
   runConcurrently,
   type CaptureBaseDeps,
-  type Rejection,
   type StreamClient,
 } from '@marketpipe/binance';
 import { TOPICS, type SpotTicker } from '@marketpipe/contracts';
@@ -49,8 +48,7 @@ export class SpotCapture extends CaptureBase {
   /** When each `symbol interval` was last fetched, to spread sweeps over the budget. */
   private readonly lastFetch = new Map<string, number>();
   private stream: StreamClient | undefined;
-  private throttle: KeyedThrottle<SpotTicker> | undefined;
-  private streamRejected: Rejection[] = [];
+  private tickers: KeyedThrottle<SpotTicker> | undefined;
 
   constructor(private readonly deps: SpotCaptureDeps) {
     super(deps);
@@ -87,7 +85,16 @@ export class SpotCapture extends CaptureBase {
     const { config } = this.deps;
     const feeds = this.createFeeds(config.CAPTURE_MODE, config, 'spot', (s) => this.pollTickers(s));
     if (feeds === undefined) return;
-    this.throttle = new KeyedThrottle(config.STREAM_CONFLATE_MS, (records) => void this.publishStreamed(records));
+    this.tickers = this.throttle<SpotTicker>(
+      config.STREAM_CONFLATE_MS,
+      (records) =>
+        void this.publishStreamed(
+          TOPICS.spotTicker,
+          records,
+          { keyOf: (r) => r.symbol },
+          `${this.symbols.length} symbols (streams)`,
+        ),
+    );
     this.stream = feeds.add({
       product: 'spot',
       baseUrl: config.BINANCE_SPOT_WS_URL,
@@ -104,28 +111,8 @@ export class SpotCapture extends CaptureBase {
 
   private onTicker(data: unknown, receivedAt: number): void {
     const mapped = mapSpotStreamTicker(data, { captureTime: receivedAt, source: SPOT_WS_SOURCE });
-    if (mapped.rejected.length > 0) this.streamRejected.push(...mapped.rejected);
-    for (const r of mapped.records) if (this.wanted.has(r.symbol)) this.throttle?.offer(r.symbol, r);
-  }
-
-  private async publishStreamed(records: SpotTicker[]): Promise<void> {
-    const rejected = this.streamRejected;
-    this.streamRejected = [];
-    try {
-      await this.publisher.publish(TOPICS.spotTicker, { records, rejected }, { keyOf: (r) => r.symbol });
-      this.announceReady(`${this.symbols.length} symbols (streams)`);
-    } catch (err) {
-      // Kafka refused the batch: the next update of each symbol goes out on its own.
-      this.deps.logger.warn(
-        { err: (err as Error).message, records: records.length },
-        'publishing streamed tickers failed',
-      );
-    }
-  }
-
-  override async stop(): Promise<void> {
-    this.throttle?.stop();
-    await super.stop();
+    this.keepRejected(mapped.rejected);
+    for (const r of mapped.records) if (this.wanted.has(r.symbol)) this.tickers?.offer(r.symbol, r);
   }
 
   /** Cadences the loops keep now, and how far apart each kline series' sweeps are (the bench reads them). */

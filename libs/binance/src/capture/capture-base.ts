@@ -1,10 +1,13 @@
 import type { Bus } from '@marketpipe/bus';
+import type { TopicName, TopicValues } from '@marketpipe/contracts';
 import type { Logger } from '@marketpipe/runtime';
 import type { Registry } from 'prom-client';
 import { Poller, type PollerOptions } from '../poll/poller';
 import type { BinanceRestClient } from '../rest/client';
 import type { BinanceStreamConfig, CaptureMode } from '../config/stream-config';
-import { CapturePublisher } from './publisher';
+import type { Rejection } from '../checked';
+import { KeyedThrottle } from './keyed-throttle';
+import { CapturePublisher, type PublishOptions } from './publisher';
 import { StreamFeeds } from './stream-feeds';
 import { retryUntilDone } from './tasks';
 
@@ -34,6 +37,9 @@ export abstract class CaptureBase {
   private announced = false;
   private mode: CaptureMode = 'rest';
   protected feeds: StreamFeeds | undefined;
+  private readonly throttles: KeyedThrottle<unknown>[] = [];
+  /** Stream mappers' rejections since the last streamed publish, reported with it. */
+  private streamRejected: Rejection[] = [];
 
   constructor(private readonly base: CaptureBaseDeps) {
     this.now = base.now ?? Date.now;
@@ -78,7 +84,6 @@ export abstract class CaptureBase {
     this.mode = mode;
     if (mode === 'rest') return undefined;
     this.feeds = new StreamFeeds({
-      mode,
       config,
       product,
       repair,
@@ -100,6 +105,43 @@ export abstract class CaptureBase {
    */
   protected sideLoopShare(restShare: number, loops = 1): number {
     return this.mode === 'rest' ? restShare : STREAM_MODE_REST_SHARE / loops;
+  }
+
+  /** A KeyedThrottle for stream updates that stops with the capture. */
+  protected throttle<T>(intervalMs: number, emit: (values: T[]) => void): KeyedThrottle<T> {
+    const t = new KeyedThrottle<T>(intervalMs, emit);
+    this.throttles.push(t as KeyedThrottle<unknown>);
+    return t;
+  }
+
+  /** Keeps a stream mapper's rejections for the next publishStreamed. */
+  protected keepRejected(rejected: readonly Rejection[]): void {
+    if (rejected.length > 0) this.streamRejected.push(...rejected);
+  }
+
+  /**
+   * Publishes records built from the streams, with the rejections kept since the last call (those
+   * `relevant` accepts); ready after the first records. A failed send is logged, not retried: the
+   * next update of each symbol goes out on its own.
+   */
+  protected async publishStreamed<T extends TopicName>(
+    topic: T,
+    records: TopicValues[T][],
+    options: PublishOptions<T>,
+    readyDetail: string,
+    relevant: (r: Rejection) => boolean = () => true,
+  ): Promise<void> {
+    const rejected = this.streamRejected.filter(relevant);
+    this.streamRejected = [];
+    try {
+      await this.publisher.publish(topic, { records, rejected }, options);
+      if (records.length > 0) this.announceReady(readyDetail);
+    } catch (err) {
+      this.base.logger.warn(
+        { err: (err as Error).message, topic, records: records.length },
+        'publishing streamed records failed',
+      );
+    }
   }
 
   /** Whether a loop that streams replace polls REST now: always in rest mode, while streams are down in auto, never in ws. */
@@ -126,6 +168,7 @@ export abstract class CaptureBase {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.throttles) t.stop();
     await Promise.all([...this.loops.map(({ poller }) => poller.stop()), this.feeds?.stop()]);
   }
 }

@@ -1,10 +1,9 @@
 import type { Logger } from '@marketpipe/runtime';
-import { Counter, type Registry } from 'prom-client';
-import type { BinanceStreamConfig, CaptureMode } from '../config/stream-config';
-import { StreamClient, type StreamClientOptions } from '../stream';
+import type { Counter, Registry } from 'prom-client';
+import type { BinanceStreamConfig } from '../config/stream-config';
+import { StreamClient, streamMetrics, type StreamClientOptions } from '../stream';
 
 export interface StreamFeedsOptions {
-  mode: CaptureMode;
   config: BinanceStreamConfig;
   logger: Logger;
   metrics: Registry;
@@ -17,22 +16,6 @@ export interface StreamFeedsOptions {
 }
 
 export type FeedOptions = Pick<StreamClientOptions, 'product' | 'baseUrl' | 'path' | 'streams' | 'onMessage' | 'name'>;
-
-const repairsByRegistry = new WeakMap<Registry, Counter<'product' | 'outcome'>>();
-
-function repairCounter(registry: Registry): Counter<'product' | 'outcome'> {
-  let c = repairsByRegistry.get(registry);
-  if (c === undefined) {
-    c = new Counter({
-      name: 'marketpipe_stream_gap_repairs_total',
-      help: 'REST snapshots taken to fill what a lost stream connection missed',
-      labelNames: ['product', 'outcome'],
-      registers: [registry],
-    });
-    repairsByRegistry.set(registry, c);
-  }
-  return c;
-}
 
 /**
  * The stream side of one capture: its WebSocket clients, whether they are all up, and gap repair.
@@ -50,7 +33,7 @@ export class StreamFeeds {
   private readonly repairs: Counter<'product' | 'outcome'>;
 
   constructor(private readonly options: StreamFeedsOptions) {
-    this.repairs = repairCounter(options.metrics);
+    this.repairs = streamMetrics(options.metrics).repairs;
   }
 
   add(feed: FeedOptions): StreamClient {

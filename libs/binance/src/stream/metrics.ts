@@ -13,6 +13,8 @@ export interface StreamMetrics {
   malformed: Counter<L>;
   controlErrors: Counter<L>;
   gaps: Counter<L>;
+  /** Gap repairs the captures ran from REST, by product and outcome (StreamFeeds). */
+  repairs: Counter<'product' | 'outcome'>;
   connections: Gauge<L>;
   up: Gauge<L>;
   rejectedStreams: Gauge<L>;
@@ -67,6 +69,12 @@ export function streamMetrics(registry: Registry): StreamMetrics {
       name: 'marketpipe_stream_gaps_total',
       help: 'Connections re-established after a loss (data between may be missing)',
       labelNames,
+      registers,
+    }),
+    repairs: new Counter({
+      name: 'marketpipe_stream_gap_repairs_total',
+      help: 'REST snapshots taken to fill what a lost stream connection missed',
+      labelNames: ['product', 'outcome'],
       registers,
     }),
     connections: new Gauge({
