@@ -166,11 +166,6 @@ export class KafkaBus implements Bus {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: 500,
-      // A member lost with its broker (an outage, a restart) holds its partitions until its
-      // session times out: 10 s instead of kafkajs's 30 s is how long snapshots wait after Kafka
-      // returns. Heartbeats every second keep a busy but healthy member well inside it.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
       partitionAssigners: [CoPartitionedAssigner],
     });
     this.consumers.add(consumer);
