@@ -236,5 +236,5 @@ describe('a Kafka outage under the consolidator', () => {
       );
     expect(records[0]?.confidence).toBe(1);
     expect(records.at(-1)?.sourcesPresent).toHaveLength(6);
-  });
+  }, 240_000); // its own waits add up to more than the suite default: a 30 s session timeout, 90 s for the publish
 });
