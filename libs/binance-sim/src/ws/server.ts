@@ -17,6 +17,11 @@ import { handleControl, parseUpgradeUrl } from './router';
 import { emptyOpen, WsCounters, type WsStats } from './stats';
 import { type Family, isArrayPayload, parseStream, type StreamSpec } from './streams';
 
+/** How long after a tick's instant its timer is set, so the model clock has surely moved on. */
+const TICK_LAG_MS = 1;
+/** How early a timer may fire and still count as its tick. */
+const EARLY_FIRE_MS = 3;
+
 interface StreamState {
   readonly spec: StreamSpec;
   readonly subscribers: Set<Connection>;
@@ -34,7 +39,8 @@ export class WsServer implements ConnectionHost {
   private readonly attempts: ConnectionAttempts;
   private readonly connections = new Set<Connection>();
   private readonly streams = new Map<string, StreamState>();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private tickNo = 0;
 
   constructor(
@@ -43,7 +49,26 @@ export class WsServer implements ConnectionHost {
     private readonly now: () => number,
   ) {
     this.attempts = new ConnectionAttempts(config.connectionAttempts.limit, config.connectionAttempts.windowMs);
-    this.timer = setInterval(() => this.tick(), config.tickMs);
+    this.schedule();
+  }
+
+  /**
+   * Ticks fall just after each multiple of tickMs of the wall clock, so with the default 1000 ms a
+   * frame leaves as its second begins (as Binance pushes an update when it happens), not at a
+   * random phase that would add up to a second to every event-time latency. The wall clock, not
+   * the model's: an injected test clock may stand still.
+   */
+  private schedule(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    const due = now - (now % this.config.tickMs) + this.config.tickMs;
+    this.timer = setTimeout(
+      () => {
+        this.tick(due);
+        this.schedule();
+      },
+      due - now + TICK_LAG_MS,
+    );
     this.timer.unref();
   }
 
@@ -175,9 +200,12 @@ export class WsServer implements ConnectionHost {
 
   // ---- the timer
 
-  private tick(): void {
+  private tick(due: number): void {
     this.tickNo++;
-    const t = this.modelTime();
+    // A timer may fire a few ms before its instant by the wall clock: it renders the second it was
+    // set for, not the one ending.
+    const early = Math.min(EARLY_FIRE_MS, Math.max(0, due - Date.now()));
+    const t = quantize(this.now() + early);
     for (const st of this.streams.values()) {
       if (this.tickNo < st.due) continue;
       st.due = this.tickNo + st.spec.cadence;
@@ -266,7 +294,8 @@ export class WsServer implements ConnectionHost {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.closed = true;
+    clearTimeout(this.timer);
     for (const c of this.connections) c.terminate('serverClose');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
