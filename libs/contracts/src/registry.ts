@@ -41,6 +41,8 @@ async function registryRequest(
   });
 }
 
+const RULE_RACE_ATTEMPTS = 5;
+
 /**
  * Sets the subject's compatibility level explicitly. Registries differ on a subject without its
  * own level (Confluent answers 404 and applies the global level, Apicurio 3 answers 200 NONE), and
@@ -48,13 +50,20 @@ async function registryRequest(
  * the level is written first, in this one place.
  */
 async function setSubjectCompatibility(config: RegistryConfig, subject: string): Promise<void> {
-  const res = await registryRequest(config, 'PUT', `/config/${encodeURIComponent(subject)}`, {
-    compatibility: config.compatibility,
-  });
-  if (!res.ok) {
-    throw new Error(
-      `schema registry refused compatibility ${config.compatibility} for subject ${subject}: HTTP ${res.status} ${await res.text()}`,
-    );
+  // Services start together on a fresh registry: Apicurio answers 409 "A rule named 'COMPATIBILITY'
+  // already exists" to the PUTs that lose the race to create the rule; a second PUT updates it.
+  for (let attempt = 1; ; attempt++) {
+    const res = await registryRequest(config, 'PUT', `/config/${encodeURIComponent(subject)}`, {
+      compatibility: config.compatibility,
+    });
+    if (res.ok) return;
+    const body = await res.text();
+    if (res.status !== 409 || attempt >= RULE_RACE_ATTEMPTS) {
+      throw new Error(
+        `schema registry refused compatibility ${config.compatibility} for subject ${subject}: HTTP ${res.status} ${body}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50 * attempt));
   }
 }
 

@@ -118,6 +118,21 @@ describe('contracts on a real schema registry and Kafka', () => {
       });
     });
 
+    it('lets services that start together register a fresh subject at the same time', async () => {
+      // Seen live: the services of a stack starting on an empty registry all set the compatibility
+      // rule at once, and Apicurio refused all but one with HTTP 409.
+      // The race is lost in about one round of three on this machine: ten rounds of eight callers.
+      for (let round = 0; round < 10; round++) {
+        const fresh = `marketpipe-test-${randomUUID()}-value`;
+        const ids = await Promise.all(
+          Array.from({ length: 8 }, () => registerSchema(createRegistryClient(config), config, fresh, v1)),
+        );
+        expect(new Set(ids).size).toBe(1);
+        const level = (await (await fetch(`${config.url}/config/${fresh}`)).json()) as { compatibilityLevel?: string };
+        expect(level.compatibilityLevel).toBe('FULL_TRANSITIVE');
+      }
+    });
+
     it('refuses removing a required field, naming the subject and the field', async () => {
       const removed = { ...v1, fields: v1.fields.filter((f) => f.name !== 'count') };
       const err = await registerSchema(client, config, subject, removed).catch((e: unknown) => e);
