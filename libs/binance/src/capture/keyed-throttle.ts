@@ -1,11 +1,20 @@
 /**
  * Conflation without added latency: the first value of a key in an interval goes out at once
- * (batched with whatever else arrived within `batchMs`, so a burst becomes one Kafka send), later
- * values of that key in the same interval only replace a held one, which goes out when the
- * interval ends. At most one value per key per interval, whatever the stream rate; with
- * intervalMs 0 every value goes out (still batched). A tenth of the interval (at most 100 ms) is
- * slack: a feed that pushes every second arrives a few ms early as often as late, and without
- * slack every early frame would wait out the rest of the interval.
+ * (batched with whatever else arrived within `batchMs`, so a burst becomes one Kafka send); later
+ * values of that key only replace a held one. A held value rides out with the key's next value
+ * that is due, or on its own once a whole interval (plus slack) has passed without one. At most one
+ * value per key per interval, whatever the stream rate; with intervalMs 0 every value goes out
+ * (still batched).
+ *
+ * Why held values wait for the next arrival rather than for the end of their interval: a key fed
+ * by two streams of the same cadence (USD-M ticker and mark price, a chain's mark and index) gets
+ * two updates per interval. Sending the second at the interval's end would make that send the
+ * interval's one record and push the next second's first update back by a whole interval, so the
+ * two would take turns arriving late; instead, each interval's record leaves as its first update
+ * arrives, carrying the state the other stream left.
+ *
+ * A tenth of the interval (at most 100 ms) is slack: a feed that pushes every second arrives a few
+ * ms early as often as late, and without slack every early frame would be held for a whole interval.
  */
 export class KeyedThrottle<T> {
   private readonly ready = new Map<string, T>();
@@ -25,8 +34,18 @@ export class KeyedThrottle<T> {
     return (this.options.now ?? Date.now)();
   }
 
+  private slackMs(): number {
+    return Math.min(100, this.intervalMs / 10);
+  }
+
+  /** A new value of the key may go out now. */
   private due(last: number | undefined, now: number): boolean {
-    return last === undefined || now - last >= this.intervalMs - Math.min(100, this.intervalMs / 10);
+    return last === undefined || now - last >= this.intervalMs - this.slackMs();
+  }
+
+  /** A held value has waited long enough for a next one to carry it. */
+  private overdue(last: number | undefined, now: number): boolean {
+    return last === undefined || now - last >= this.intervalMs + this.slackMs();
   }
 
   offer(key: string, value: T): void {
@@ -57,7 +76,7 @@ export class KeyedThrottle<T> {
 
   private scheduleSweep(): void {
     if (this.sweepTimer !== undefined) return;
-    // A tenth of the interval: a held value goes out at most that late after its interval ends.
+    // A tenth of the interval: a held value goes out at most that late after it became overdue.
     this.sweepTimer = setTimeout(
       () => {
         this.sweepTimer = undefined;
@@ -70,7 +89,7 @@ export class KeyedThrottle<T> {
   private sweep(): void {
     const now = this.now();
     for (const [key, value] of this.held) {
-      if (this.due(this.lastEmit.get(key), now)) {
+      if (this.overdue(this.lastEmit.get(key), now)) {
         this.ready.set(key, value);
         this.held.delete(key);
       }

@@ -13,7 +13,7 @@ describe('KeyedThrottle', () => {
     t.stop();
   });
 
-  it('holds later values of a key to the end of its interval and sends only the newest', async () => {
+  it('holds later values of a key and sends only the newest once an interval and its slack passed without another', async () => {
     let clock = 0;
     const out: string[][] = [];
     const t = new KeyedThrottle<string>(200, (v) => out.push(v), { batchMs: 1, now: () => clock });
@@ -25,13 +25,37 @@ describe('KeyedThrottle', () => {
     await sleep(60);
     expect(out).toEqual([['b1']]); // still inside the interval
     expect(t.pending()).toBe(1);
-    clock = 179; // inside the interval, short of its 10 % slack
+    clock = 219; // the interval is over, but a next value may still come to carry b3
     await sleep(60);
     expect(out).toEqual([['b1']]);
-    clock = 180;
+    clock = 220;
     await sleep(60);
     expect(out).toEqual([['b1'], ['b3']]);
     expect(t.pending()).toBe(0);
+    t.stop();
+  });
+
+  it('two streams feeding one key each second: one value per second, sent as the first of them arrives', async () => {
+    // USD-M ticker and mark price for one symbol, 30 ms apart every second. Sending the held second
+    // update at the interval's end would hold the next second's first update for a whole interval.
+    let clock = 0;
+    const out: string[][] = [];
+    const t = new KeyedThrottle<string>(1000, (v) => out.push(v), { batchMs: 1, now: () => clock });
+    for (let s = 0; s < 3; s++) {
+      clock = s * 1000;
+      t.offer('BTC', `ticker${s}`);
+      await sleep(10);
+      clock = s * 1000 + 30;
+      t.offer('BTC', `mark${s}`);
+      await sleep(10);
+      clock = s * 1000 + 950; // the interval's end, before the next second's updates
+      await sleep(120);
+    }
+    expect(out).toEqual([['ticker0'], ['ticker1'], ['ticker2']]);
+    // The last mark update is not lost: it goes out once no next update came to carry it.
+    clock = 2000 + 1100;
+    await sleep(120);
+    expect(out.at(-1)).toEqual(['mark2']);
     t.stop();
   });
 
