@@ -13,8 +13,10 @@ ARG PNPM_VERSION=12.21.0
 # pnpm pinned like .ci/run; npm is the only installer the base image has.
 RUN npm install --global --no-audit --no-fund "pnpm@${PNPM_VERSION}"
 WORKDIR /src
-# The store is filled from the lockfile alone, so this layer survives source edits.
+# The store is filled from the lockfile alone, so this layer survives source edits. The patches
+# pnpm-workspace.yaml names come with it (kafkajs: see patches/).
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY patches ./patches
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile

@@ -32,11 +32,10 @@ function buffer(): Output & { lines: string[]; errors: string[] } {
 
 async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', BIN, ...args],
-      { env: { ...process.env, ...env }, cwd: '/' },
-    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      cwd: '/',
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
