@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { infraUp } from '../infra/lib/infra.ts';
 import { stackDown, stackUp, type StackProcess } from '../infra/lib/stack.ts';
+import { summarizeLatency } from './lib/latency.ts';
 import { writeReport } from './lib/report.ts';
 import type * as KafkaJs from 'kafkajs';
 import type * as RegistryLib from '@kafkajs/confluent-schema-registry';
@@ -44,11 +45,6 @@ const WARM_UP_MS: Record<Universe, number> = { default: 10_000, full: 30_000 };
 interface UnifiedLike {
   symbol: string;
   spot: { captureTime: number } | null;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
 function rssBytes(pid: number): number | null {
@@ -119,23 +115,19 @@ async function measure(universe: Universe, env: Record<string, string>): Promise
       await new Promise((r) => setTimeout(r, 5));
     }
     const rss = Object.fromEntries(processes.map((p) => [p.name, rssBytes(p.pid)]));
-    const summary = (xs: number[]) => ({
-      samples: xs.length,
-      p50Ms: percentile(xs, 50),
-      p99Ms: percentile(xs, 99),
-      maxMs: Math.max(...xs),
-    });
     const symbols = await redis.scard('marketpipe:symbols');
+    const toKafka = summarizeLatency(kafkaLatency);
+    const toRedis = summarizeLatency(redisLatency);
     log(
-      `${universe}: kafka p50 ${percentile(kafkaLatency, 50)} ms p99 ${percentile(kafkaLatency, 99)} ms; redis p50 ${percentile(redisLatency, 50)} ms p99 ${percentile(redisLatency, 99)} ms; ${symbols} symbols in Redis`,
+      `${universe}: kafka p50 ${toKafka.p50Ms} ms p99 ${toKafka.p99Ms} ms; redis p50 ${toRedis.p50Ms} ms p99 ${toRedis.p99Ms} ms; ${symbols} symbols in Redis`,
     );
     return {
       universe: `${universe} (simulator)`,
       servicesEnv: UNIVERSE_ENV[universe],
       stackReadyMs: readyMs,
       symbolsInRedis: symbols,
-      captureToUnifiedMarket: summary(kafkaLatency),
-      captureToRedis: summary(redisLatency),
+      captureToUnifiedMarket: toKafka,
+      captureToRedis: toRedis,
       rssBytes: rss,
     };
   } finally {

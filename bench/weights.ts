@@ -11,8 +11,9 @@
 // symbols were published in the window, records per symbol per second, and the latency from a
 // record's eventTime (the exchange's time) to its delivery on the in-process bus, p50/p99, and from
 // its captureTime (response or frame received) to the bus. The simulator's eventTime is its model
-// second (REST and streams agree on it), so eventTime latency includes up to a second of
-// quantization on both paths; captureTime latency is marketpipe's own part.
+// second (REST and streams agree on it); streams push 1 ms into that second, REST serves it for the
+// whole second, so REST's eventTime latency includes its polling phase. captureTime latency is
+// marketpipe's own part. (Event time → Kafka is bench/kafka-latency.ts.)
 //
 // Both scenarios run at the same time, each in its own child process with its own simulator (the
 // simulator counts weight per instance, so they do not share budgets; on a 2-core machine this
@@ -30,6 +31,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentileOfSorted } from './lib/latency.ts';
 import { writeReport } from './lib/report.ts';
 
 import type * as SimModule from '../libs/binance-sim/src/index.ts';
@@ -296,8 +298,7 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
     const sorted = (xs: number[] | undefined): number[] => [...(xs ?? [])].sort((a, b) => a - b);
     const lat = sorted(latencies[topic]);
     const pipe = sorted(pipeline[topic]);
-    const pick = (xs: number[], q: number): number | null =>
-      xs.length === 0 ? null : (xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? null);
+    const pick = (xs: number[], q: number): number | null => percentileOfSorted(xs, q * 100);
     const at = (q: number): number | null => pick(lat, q);
     published[topic] = {
       symbols: seen,

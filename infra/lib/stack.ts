@@ -16,6 +16,8 @@ export const STACK_SERVICES = [
   'consolidator',
 ] as const;
 
+export type StackService = (typeof STACK_SERVICES)[number];
+
 export interface StackOptions {
   root: string;
   env: Record<string, string>;
@@ -23,6 +25,8 @@ export interface StackOptions {
   universe: 'default' | 'full';
   /** First ops port; services take consecutive ones, the simulator the one before. */
   basePort: number;
+  /** Which services to run (default: all seven); a bench of the captures alone needs three. */
+  services?: readonly StackService[];
   log: (line: string) => void;
 }
 
@@ -109,7 +113,9 @@ export async function stackUp(o: StackOptions): Promise<StackProcess[]> {
     out.push({ name: 'binance-sim', pid, url, logFile });
     o.log(`binance-sim on ${url}`);
   }
-  const started = STACK_SERVICES.map((name, i) => {
+  const wanted = o.services ?? STACK_SERVICES;
+  const started = STACK_SERVICES.flatMap((name, i) => {
+    if (!wanted.includes(name)) return [];
     const port = o.basePort + i;
     const { pid, logFile } = start(
       name,
@@ -117,7 +123,7 @@ export async function stackUp(o: StackOptions): Promise<StackProcess[]> {
       { ...env, OPS_PORT: String(port) },
       o.root,
     );
-    return { name, pid, url: `http://127.0.0.1:${port}`, logFile };
+    return [{ name, pid, url: `http://127.0.0.1:${port}`, logFile }];
   });
   await Promise.all(started.map((s) => waitHttp(s.name, `${s.url}/readyz`, s.pid, s.logFile, 120_000)));
   for (const s of started) o.log(`${s.name.padEnd(16)} pid ${s.pid}  ${s.url}/metrics  log ${s.logFile}`);
