@@ -103,6 +103,32 @@ describe('klines', () => {
     }
   });
 
+  it('spot 1s candles slice their minute: volume, trades, taker volume sum to it, OHLC span it', async () => {
+    const minute = Math.floor(sim.clock.now / MINUTE) * MINUTE - 2 * MINUTE;
+    const [one] = await sim.json<Kline[]>(`/api/v3/klines?symbol=ETHUSDT&interval=1m&startTime=${minute}&limit=1`);
+    const secs = await sim.json<Kline[]>(`/api/v3/klines?symbol=ETHUSDT&interval=1s&startTime=${minute}&limit=60`);
+    if (!one) throw new Error('no 1m candle');
+    expect(secs.map((s) => s[0])).toEqual(Array.from({ length: 60 }, (_, i) => minute + i * 1000));
+    for (let i = 0; i < 60; i++) {
+      const s = secs[i] as Kline;
+      expect(s[6]).toBe(s[0] + 999);
+      expect(s[1]).toBe(i === 0 ? one[1] : secs[i - 1]?.[4]); // open = previous close
+      expect(e8(s[2]) >= e8(max([s[1], s[4]])) && e8(s[3]) <= e8(min([s[1], s[4]]))).toBe(true);
+      for (const v of [s[5], s[7], s[9], s[10]]) expect(e8(v)).toBeGreaterThanOrEqual(0n);
+    }
+    expect([one[1], one[2], one[3], one[4]]).toEqual([
+      secs[0]?.[1],
+      max(secs.map((s) => s[2])),
+      min(secs.map((s) => s[3])),
+      secs[59]?.[4],
+    ]);
+    expect(e8(one[5])).toBe(sum(secs.map((s) => s[5])));
+    expect(one[8]).toBe(secs.reduce((a, s) => a + s[8], 0));
+    expect(e8(one[9])).toBe(sum(secs.map((s) => s[9])));
+    // Quote volumes are each second's own volume × mean price: close to the minute's, not equal.
+    expect(Number(sum(secs.map((s) => s[7]))) / Number(e8(one[7]))).toBeCloseTo(1, 2);
+  });
+
   it('daily candles aggregate hourly ones; weekly start on Monday; monthly on the 1st', async () => {
     // 3 months of 1-minute candles are generated here on first use
     const days = await sim.json<Kline[]>('/api/v3/klines?symbol=ADAUSDT&interval=1d&limit=2');

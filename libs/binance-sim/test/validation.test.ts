@@ -53,6 +53,7 @@ describe('request errors', () => {
       "Mandatory parameter 'interval' was not sent, was empty/null, or malformed.",
     ],
     ['/api/v3/klines?symbol=BTCUSDT&interval=2m', -1120, 'Invalid interval.'],
+    ['/fapi/v1/klines?symbol=BTCUSDT&interval=1s', -1120, 'Invalid interval.'], // 1s is spot's only
     ['/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=abc', -1100, undefined],
     ['/api/v3/ticker/24hr?symbol=BTCUSDT&foo=1', -1103, 'An unknown parameter was sent.'],
     ['/api/v3/ticker/24hr?symbol=BTCUSDT&symbol=ETHUSDT', -1101, undefined],

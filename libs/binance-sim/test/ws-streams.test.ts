@@ -1,9 +1,9 @@
 // Stream payloads: keys and JSON types per BINANCE_API.md §6, and equality with the REST answer
-// at the same model second (spot ticker, USD-M premiumIndex and ticker, options mark, ticker,
-// index and open interest).
+// at the same model second (spot ticker and klines, USD-M premiumIndex and ticker, options mark,
+// ticker, index and open interest).
 
 import { DECIMAL, startTestSim, T0, type TestSim } from './helpers';
-import { connect, isObject, onStream, type Rec, type WsClient } from './ws-helpers';
+import { connect, isObject, onStream, type Rec, sleep, type WsClient } from './ws-helpers';
 
 let sim: TestSim;
 beforeAll(async () => {
@@ -16,14 +16,16 @@ beforeEach(() => {
 
 const t0 = Math.floor(T0 / 1000) * 1000;
 
-/** Keys in order, each "int" or "str" (a decimal string unless listed in `text`). */
-function expectShape(x: unknown, keys: string, ints: string, text = 'e s'): void {
+/** Keys in order, each "int", "bool" (listed in `bools`) or "str" (a decimal string unless listed in `text`). */
+function expectShape(x: unknown, keys: string, ints: string, text = 'e s', bools = ''): void {
   if (!isObject(x)) throw new Error('not an object');
   expect(Object.keys(x)).toEqual(keys.split(' '));
   const intKeys = new Set(ints.split(' '));
   const textKeys = new Set(text.split(' '));
+  const boolKeys = new Set(bools.split(' '));
   for (const [k, v] of Object.entries(x)) {
     if (intKeys.has(k)) expect(Number.isInteger(v)).toBe(true);
+    else if (boolKeys.has(k)) expect(typeof v).toBe('boolean');
     else {
       expect(typeof v).toBe('string');
       if (!textKeys.has(k)) expect(v).toMatch(DECIMAL);
@@ -128,6 +130,98 @@ describe('spot streams', () => {
     expectShape(d, SPOT_TICKER, 'E O C F L n');
     expect(d.s).toBe('ETHUSDT');
     await raw.close();
+  });
+});
+
+describe('spot kline streams', () => {
+  const MINUTE = 60_000;
+  const KLINE = 't T s i f L o c h l v n x q V Q B';
+  type Kline = [number, string, string, string, string, string, number, string, number, string, string, string];
+  type KlineEvent = Rec & { k: Rec };
+  const isKline = (name: string) => (f: unknown) => onStream(name)(f);
+  const kOf = (f: unknown): Rec => (f as { data: KlineEvent }).data.k;
+  /** The stream's k as the REST row it must equal: [t, o, h, l, c, v, T, q, n, V, Q, B]. */
+  const asRow = (k: Rec): unknown[] => [k.t, k.o, k.h, k.l, k.c, k.v, k.T, k.q, k.n, k.V, k.Q, k.B];
+
+  let c: WsClient;
+  beforeAll(async () => {
+    c = await connect(`${sim.wsUrl}/stream?streams=btcusdt@kline_1m/btcusdt@kline_1s/btcusdt@ticker`);
+  });
+  afterAll(() => c.close());
+
+  it.each(['1m', '1s'])(
+    '<symbol>@kline_%s: the kline keys and types, the /api/v3/klines candle of the same second',
+    async (interval) => {
+      const d = await data<KlineEvent>(c, `btcusdt@kline_${interval}`);
+      expect(Object.keys(d)).toEqual(['e', 'E', 's', 'k']);
+      expect([d.e, d.E, d.s]).toEqual(['kline', t0, 'BTCUSDT']);
+      expectShape(d.k, KLINE, 't T f L n', 's i', 'x');
+      expect([d.k.s, d.k.i, d.k.x]).toEqual(['BTCUSDT', interval, false]);
+      const rest = await sim.json<Kline[]>(`/api/v3/klines?symbol=BTCUSDT&interval=${interval}&limit=1`);
+      expect(asRow(d.k)).toEqual(rest[0]);
+      expect(d.k.t).toBe(interval === '1m' ? Math.floor(t0 / MINUTE) * MINUTE : t0);
+    },
+  );
+
+  it('trade ids as the ticker numbers them: L = its lastId at the same second, f = L - n + 1', async () => {
+    const k = (await data<KlineEvent>(c, 'btcusdt@kline_1m')).k;
+    const ticker = await data<Rec>(c, 'btcusdt@ticker');
+    expect(ticker.E).toBe(t0);
+    expect(k.L).toBe(ticker.L);
+    expect(k.f).toBe(Number(k.L) - Number(k.n) + 1);
+  });
+
+  it('cadences: @kline_1s every tick, @kline_1m every 2 ticks', async () => {
+    const start = c.frames.length;
+    await sleep(1250); // 12 ticks of 100 ms
+    const since = c.frames.slice(start);
+    const count = (s: string): number => since.filter(onStream(s)).length;
+    expect(count('btcusdt@kline_1s')).toBeGreaterThanOrEqual(10);
+    expect(count('btcusdt@kline_1m')).toBeGreaterThanOrEqual(5);
+    expect(count('btcusdt@kline_1m')).toBeLessThanOrEqual(7);
+  });
+
+  it('a held clock never closes a candle: every frame is x false', () => {
+    for (const name of ['btcusdt@kline_1m', 'btcusdt@kline_1s']) {
+      const frames = c.frames.filter(isKline(name));
+      expect(frames.length).toBeGreaterThan(5);
+      expect(frames.every((f) => kOf(f).x === false)).toBe(true);
+    }
+  });
+
+  it("across a minute boundary: one x true frame with REST's closed candle, then the new candle's", async () => {
+    const k = await connect(`${sim.wsUrl}/stream?streams=btcusdt@kline_1m`);
+    const old = Math.floor(t0 / MINUTE) * MINUTE;
+    const next = old + MINUTE;
+    await k.next(isKline('btcusdt@kline_1m'));
+    const start = k.frames.length;
+    sim.clock.now = next + 5_250;
+    const frames = (): Rec[] => k.frames.slice(start).filter(isKline('btcusdt@kline_1m')).map(kOf);
+    const deadline = Date.now() + 3000;
+    while (frames().filter((f) => f.t === next).length < 3 && Date.now() < deadline) await sleep(20);
+    await k.close();
+    const seen = frames();
+    const closed = seen.filter((f) => f.x === true);
+    expect(closed).toHaveLength(1);
+    const at = seen.indexOf(closed[0] as Rec);
+    // Before it only updates of the old candle, after it at least three of the new one.
+    expect(seen.slice(0, at).every((f) => f.t === old && f.x === false)).toBe(true);
+    expect(seen.slice(at + 1).every((f) => f.t === next && f.x === false)).toBe(true);
+    expect(seen.length - at - 1).toBeGreaterThanOrEqual(3);
+    const rest = await sim.json<Kline[]>(`/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=${old}&limit=2`);
+    expect(asRow(closed[0] as Rec)).toEqual(rest[0]);
+    expect(closed[0]?.T).toBe(next - 1);
+    // The new candle's frames are REST's open candle at the moved clock.
+    expect(asRow(seen[seen.length - 1] as Rec)).toEqual(rest[1]);
+  });
+
+  it('an unknown interval is an invalid stream name', async () => {
+    const k = await connect(`${sim.wsUrl}/ws`);
+    k.send({ method: 'SUBSCRIBE', params: ['btcusdt@kline_2m'], id: 1 });
+    expect(await k.reply(1)).toEqual({ error: { code: 2, msg: 'Invalid request: invalid stream' }, id: 1 });
+    k.send({ method: 'SUBSCRIBE', params: ['btcusdt@kline_1w', 'btcusdt@kline_1M'], id: 2 });
+    expect(await k.reply(2)).toEqual({ result: null, id: 2 });
+    await k.close();
   });
 });
 

@@ -1,10 +1,11 @@
 // Kline buckets and their selection by startTime/endTime/limit, as Binance documents them:
 // no time → the newest `limit` candles (the last one still open); startTime → the oldest candles
-// from it; endTime → the newest up to it. Every candle is an exact aggregate of 1-minute candles.
+// from it; endTime → the newest up to it. Every candle of a minute or more is an exact aggregate of
+// 1-minute candles; a 1-second candle is a slice of the live minute (CandleEngine.second).
 
 import { type Bar, type Instrument } from '../model/candles';
 import { type Market } from '../model/market';
-import { DAY, MINUTE } from '../model/time';
+import { DAY, MINUTE, SECOND } from '../model/time';
 
 // Math's functions as module constants: a global lookup per call is very slow inside jest's vm
 // sandbox, where simulator tests of other packages run this code.
@@ -33,9 +34,10 @@ const FIXED: Record<string, number> = {
   '1w': 7 * DAY,
 };
 
-/** The intervals both products accept (no `1s`: the model's finest candle is one minute). */
-export function parseInterval(name: string): Interval | undefined {
+/** A kline interval by name; `1s` only with `seconds` (spot has it, USD-M does not). */
+export function parseInterval(name: string, seconds = false): Interval | undefined {
   if (name === '1M') return { name, ms: 0 };
+  if (name === '1s') return seconds ? { name, ms: SECOND } : undefined;
   const ms = FIXED[name];
   return ms === undefined ? undefined : { name, ms };
 }
@@ -100,6 +102,7 @@ export interface KlineFormat {
 
 /** The candle of bucket [start, end) at second-resolution time t; the open one includes the live minute. */
 export function candle(market: Market, inst: Instrument, start: number, end: number, t: number): Bar {
+  if (end - start === SECOND) return market.candles.second(inst, start);
   const m0 = start / MINUTE;
   const m1 = end / MINUTE;
   const live = floor(t / MINUTE);

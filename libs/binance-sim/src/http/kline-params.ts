@@ -25,7 +25,7 @@ function timeZone(raw: string | undefined): number {
 }
 
 function klineQuery(p: Params, max: number, spot: boolean): KlineQuery {
-  const interval = parseInterval(p.required('interval'));
+  const interval = parseInterval(p.required('interval'), spot);
   if (!interval) throw invalidInterval();
   const limit = p.integer('limit') ?? 500;
   if (limit < 1) throw invalidValue('limit');

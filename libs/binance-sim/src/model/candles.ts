@@ -418,6 +418,66 @@ export class CandleEngine {
     return { minute: m, bar, pathLog: log - s.shift, log };
   }
 
+  /**
+   * The 1-second candle [t, t + 1 s): the live minute at t less the live minute a second earlier.
+   * Volume, trades and taker volume are those differences, so the seconds of a minute sum exactly
+   * to its 1-minute candle; high and low are the open, the close and any extreme of the minute's
+   * path reached within the second (the path is linear between them). The quote volumes are the
+   * second's own volume at its mean price: differences of the minute's quote, which is re-priced
+   * at each second's OHLC, could go negative.
+   */
+  second(inst: Instrument, t: number): Bar {
+    const now = this.live(inst, t);
+    const k = floor((t % MINUTE) / 1000);
+    const before = k === 0 ? undefined : this.live(inst, t - 1000).bar;
+    const s = this.spec(inst, now.minute);
+    const g = fractionOfMinute(t);
+    const g0 = k / 60;
+    const open = before ? before.close : s.open;
+    const close = now.bar.close;
+    let high = max(open, close);
+    let low = min(open, close);
+    // The live minute counts an extreme from the second in which g reaches it.
+    if (s.t1 <= g && (k === 0 || s.t1 > g0)) {
+      high = max(high, s.x1Units);
+      low = min(low, s.x1Units);
+    }
+    if (s.t2 <= g && (k === 0 || s.t2 > g0)) {
+      high = max(high, s.x2Units);
+      low = min(low, s.x2Units);
+    }
+    const bar = new Bar();
+    bar.open = open;
+    bar.high = high;
+    bar.low = low;
+    bar.close = close;
+    bar.volume = now.bar.volume - (before?.volume ?? 0);
+    bar.trades = now.bar.trades - (before?.trades ?? 0);
+    bar.takerVolume = now.bar.takerVolume - (before?.takerVolume ?? 0);
+    bar.quote = this.quoteUnits(inst, bar.volume, open, high, low, close);
+    bar.takerQuote = floor(bar.quote * s.share);
+    // Part of one minute: not empty, unlike the minutes before a listing.
+    bar.minutes = 1;
+    return bar;
+  }
+
+  /**
+   * Id of the last trade up to the end of second t, in the tickers' numbering (maxTrades × minute
+   * + the trade's number within its minute), looking back no further than minute `fromMinute`;
+   * -1 when there is none.
+   */
+  lastTradeId(inst: Instrument, t: number, fromMinute: number): number {
+    let m = floor(t / MINUTE);
+    let n = this.live(inst, t).bar.trades;
+    while (n === 0 && m > fromMinute) {
+      m--;
+      const hour = floor(m / 60);
+      n =
+        m * MINUTE >= inst.listedAt ? (this.block(inst, hour)[1 + (m - hour * 60) * C_STRIDE + C_TRADES] as number) : 0;
+    }
+    return n === 0 ? -1 : inst.maxTrades * m + n;
+  }
+
   /** The 1439 closed minutes before live minute m: the tail of the hour 24 h back (suffix), the 23
    * whole hours between (memoised per hour), the start of the current hour (prefix). */
   private closedWindow(inst: Instrument, m: number): Bar {

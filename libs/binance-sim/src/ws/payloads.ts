@@ -3,13 +3,15 @@
 // ticker at the same time cannot disagree on a price, an IV or a greek.
 
 import { type FuturesApi } from '../api/futures';
+import { bucketStart, type Interval, klinesJson } from '../api/klines';
 import { type OptionsApi } from '../api/options';
 import { type SpotApi } from '../api/spot';
 import { trimmed } from '../format/decimal';
 import { type Market } from '../model/market';
 import { type OptionContract, type OptionQuote, type OptionUnderlying, QTY_DECIMALS } from '../model/options';
 import { uniform } from '../model/random';
-import { type FuturesMarket } from '../model/universe';
+import { MINUTE, SECOND } from '../model/time';
+import { type FuturesMarket, type SpotMarket } from '../model/universe';
 import { type StreamKind } from './streams';
 
 type Row = Record<string, string | number>;
@@ -22,13 +24,16 @@ export interface Item {
   readonly json: string;
 }
 
-export type Payload = { readonly one: string } | { readonly many: readonly Item[] };
+/** `sequence`: events of a single-object stream that leave as separate frames, in order, in one
+ * tick (a kline's closing update, then the first update of the next candle). */
+export type Payload =
+  { readonly one: string } | { readonly many: readonly Item[] } | { readonly sequence: readonly string[] };
 
 const S_WS_BOOK = 90;
 
 // Math's functions as module constants: a global lookup per call is very slow inside jest's vm
 // sandbox, where simulator tests of other packages run this code.
-const { floor } = Math;
+const { floor, min } = Math;
 
 const str = (r: Row, k: string): string => String(r[k]);
 const int = (r: Row, k: string): number => Number(r[k]);
@@ -76,8 +81,10 @@ export class Payloads {
   }
 
   /** The payload of a stream at model second t; undefined when there is nothing to send (a symbol
-   * that is not listed, an underlying without contracts). */
-  build(kind: StreamKind, t: number): Payload | undefined {
+   * that is not listed, an underlying without contracts). `since` is the model second of the
+   * stream's previous push, if any: a kline stream whose candle has changed since then closes the
+   * previous candle first. */
+  build(kind: StreamKind, t: number, since?: number): Payload | undefined {
     this.at(t);
     switch (kind.type) {
       case 'spotTicker': {
@@ -87,6 +94,10 @@ export class Payloads {
       case 'spotMiniTicker': {
         const r = this.spotRow(kind.symbol.toUpperCase(), t);
         return r && { one: miniTicker(r, t).json };
+      }
+      case 'spotKline': {
+        const m = this.market.universe.spotMarket(kind.symbol.toUpperCase());
+        return m && m.status === 'TRADING' ? this.kline(m, kind.interval, t, since) : undefined;
       }
       case 'spotMiniTickerArr':
         return {
@@ -145,6 +156,33 @@ export class Payloads {
   private spotRow(symbol: string, t: number): Row | undefined {
     const m = this.market.universe.spotMarket(symbol);
     return m && this.row('spot:' + symbol, () => this.spot.ticker24hr(m, t, false, false));
+  }
+
+  /**
+   * The candle containing t as `/api/v3/klines` answers at t (x false), preceded, when the previous
+   * push was in an earlier candle, by the candle just before it as REST answers once it is closed
+   * (x true): Binance's last update of a candle is the one that closes it. Streams are in UTC.
+   */
+  private kline(m: SpotMarket, interval: Interval, t: number, since: number | undefined): Payload | undefined {
+    const inst = m.inst;
+    const current = bucketStart(interval, t, 0);
+    const closing = since !== undefined && bucketStart(interval, since, 0) < current;
+    const rows = JSON.parse(
+      klinesJson(this.market, inst, { interval, limit: closing ? 2 : 1, tz: 0 }, t, this.spot.formats(inst)),
+    ) as (string | number)[][];
+    const events = rows.map((r) => {
+      const open = Number(r[0]);
+      const closeTime = Number(r[6]);
+      const n = Number(r[8]);
+      // REST klines carry no trade ids: the last is the tickers' lastId at the candle's last
+      // second so far, the first follows from the count, as in the tickers.
+      const last =
+        n === 0 ? -1 : this.market.candles.lastTradeId(inst, min(closeTime + 1 - SECOND, t), floor(open / MINUTE));
+      const first = n === 0 ? -1 : last - n + 1;
+      return `{"e":"kline","E":${t},"s":"${m.symbol}","k":{"t":${open},"T":${closeTime},"s":"${m.symbol}","i":"${interval.name}","f":${first},"L":${last},"o":"${String(r[1])}","c":"${String(r[4])}","h":"${String(r[2])}","l":"${String(r[3])}","v":"${String(r[5])}","n":${n},"x":${open < current},"q":"${String(r[7])}","V":"${String(r[9])}","Q":"${String(r[10])}","B":"${String(r[11])}"}}`;
+    });
+    if (events.length === 0) return undefined;
+    return events.length === 1 ? { one: events[0] as string } : { sequence: events };
   }
 
   private quotes(t: number, keep: (c: OptionContract) => boolean): OptionQuote[] {

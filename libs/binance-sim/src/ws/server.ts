@@ -30,6 +30,8 @@ interface StreamState {
   /** Changed-only arrays: each symbol's state as last sent. */
   sent: Map<string, string> | undefined;
   last: Frame | undefined;
+  /** Model second of the last frames sent, so a kline stream knows when its candle changed. */
+  pushedAt: number | undefined;
 }
 
 export class WsServer implements ConnectionHost {
@@ -184,7 +186,14 @@ export class WsServer implements ConnectionHost {
     if (spec.family !== conn.family) return;
     let st = this.streams.get(spec.name);
     if (!st) {
-      st = { spec, subscribers: new Set(), due: this.tickNo + 1, sent: undefined, last: undefined };
+      st = {
+        spec,
+        subscribers: new Set(),
+        due: this.tickNo + 1,
+        sent: undefined,
+        last: undefined,
+        pushedAt: undefined,
+      };
       this.streams.set(spec.name, st);
     }
     st.subscribers.add(conn);
@@ -209,31 +218,35 @@ export class WsServer implements ConnectionHost {
     for (const st of this.streams.values()) {
       if (this.tickNo < st.due) continue;
       st.due = this.tickNo + st.spec.cadence;
-      let frame: Frame | undefined;
+      let frames: Frame[];
       try {
-        frame = this.render(st, t, true);
+        frames = this.render(st, t, true, st.pushedAt);
       } catch (e) {
         console.error(`binance-sim: stream ${st.spec.name} failed`, e);
         continue;
       }
-      if (!frame) continue;
-      st.last = frame;
-      for (const c of st.subscribers) c.sendFrame(frame);
+      const last = frames[frames.length - 1];
+      if (!last) continue;
+      st.last = last;
+      st.pushedAt = t;
+      for (const c of st.subscribers) for (const f of frames) c.sendFrame(f);
     }
   }
 
-  private render(st: StreamState, t: number, changedOnly: boolean): Frame | undefined {
-    const p = this.payloads.build(st.spec.kind, t);
-    if (!p) return undefined;
-    if ('one' in p) return new Frame(st.spec.name, p.one);
+  /** The frames of one push, in order; none when there is nothing to send. */
+  private render(st: StreamState, t: number, changedOnly: boolean, since?: number): Frame[] {
+    const p = this.payloads.build(st.spec.kind, t, since);
+    if (!p) return [];
+    if ('one' in p) return [new Frame(st.spec.name, p.one)];
+    if ('sequence' in p) return p.sequence.map((payload) => new Frame(st.spec.name, payload));
     let items = p.many;
     if (changedOnly && st.spec.changedOnly) {
       const sent = (st.sent ??= new Map());
       items = items.filter((i) => sent.get(i.symbol) !== i.key);
       for (const i of items) sent.set(i.symbol, i.key);
     }
-    if (items.length === 0) return undefined;
-    return new Frame(st.spec.name, '[' + items.map((i) => i.json).join(',') + ']');
+    if (items.length === 0) return [];
+    return [new Frame(st.spec.name, '[' + items.map((i) => i.json).join(',') + ']')];
   }
 
   // ---- faults
@@ -261,7 +274,7 @@ export class WsServer implements ConnectionHost {
           for (const name of c.streams) {
             const st = this.streams.get(name);
             if (!st || !st.subscribers.has(c)) continue;
-            const frame = st.last ?? this.render(st, t, false);
+            const frame = st.last ?? this.render(st, t, false).pop();
             if (frame) for (let i = 0; i < (f.count ?? 10); i++) c.sendFrame(frame);
           }
           break;

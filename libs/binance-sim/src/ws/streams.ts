@@ -1,6 +1,7 @@
 // Stream names as Binance spells them, parsed into what the simulator serves. Names are
 // case-sensitive: symbols lowercase, suffixes camelCase, as in the docs.
 
+import { type Interval, parseInterval } from '../api/klines';
 import { type Product } from '../http/route';
 
 /** Where a connection was opened: the spot host's root, or fstream's /market or /public. */
@@ -10,6 +11,7 @@ export type StreamKind =
   | { readonly type: 'spotTicker'; readonly symbol: string }
   | { readonly type: 'spotMiniTicker'; readonly symbol: string }
   | { readonly type: 'spotMiniTickerArr' }
+  | { readonly type: 'spotKline'; readonly symbol: string; readonly interval: Interval }
   | { readonly type: 'futTicker'; readonly symbol: string }
   | { readonly type: 'futTickerArr' }
   | { readonly type: 'futMarkPrice'; readonly symbol: string }
@@ -59,6 +61,16 @@ export function parseSpotStream(name: string): StreamSpec | undefined {
   if (suffix === 'ticker') return spec(name, 'root', 'spot', 1, '24hrTicker', { type: 'spotTicker', symbol });
   if (suffix === 'miniTicker')
     return spec(name, 'root', 'spot', 1, '24hrMiniTicker', { type: 'spotMiniTicker', symbol });
+  if (suffix?.startsWith('kline_')) {
+    const interval = parseInterval(suffix.slice('kline_'.length), true);
+    // Update speed as documented: 1000 ms for 1s candles, 2000 ms for the others.
+    if (interval)
+      return spec(name, 'root', 'spot', interval.name === '1s' ? 1 : 2, 'kline', {
+        type: 'spotKline',
+        symbol,
+        interval,
+      });
+  }
   return undefined;
 }
 
@@ -120,6 +132,7 @@ export function isArrayPayload(kind: StreamKind): boolean {
   switch (kind.type) {
     case 'spotTicker':
     case 'spotMiniTicker':
+    case 'spotKline':
     case 'futTicker':
     case 'futMarkPrice':
     case 'optTicker':

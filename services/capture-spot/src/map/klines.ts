@@ -16,26 +16,40 @@
 //   [11] ignore               str  "0", not read (trailing extra elements are tolerated)
 // Binance includes the still-open candle last; a candle is published only once its closeTime lies
 // before `closedBefore`, which the caller passes in (its estimate of the exchange clock).
+// The checks and the record are candle.ts's, shared with the kline stream (streamKline.ts).
 import type { SpotKline } from '@marketpipe/contracts';
 import {
   type MapContext,
   type Mapped,
   type Rejection,
-  FieldError,
-  count,
   describeValue,
   expectArray,
   rejectionOf,
-  requiredNonNegative,
-  requiredPositive,
-  timeMs,
 } from '@marketpipe/binance';
+import { type CandleLabels, checkedCandle, spotKline } from './candle';
 
 export const SPOT_KLINES = '/api/v3/klines';
 
 /** Spot kline intervals (case-sensitive, BINANCE_API.md §1.2). */
-export type SpotKlineInterval =
-  '1s' | '1m' | '3m' | '5m' | '15m' | '30m' | '1h' | '2h' | '4h' | '6h' | '8h' | '12h' | '1d' | '3d' | '1w' | '1M';
+export const SPOT_KLINE_INTERVALS = [
+  '1s',
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+  '1M',
+] as const;
+export type SpotKlineInterval = (typeof SPOT_KLINE_INTERVALS)[number];
 
 export interface SpotKlineContext extends MapContext {
   /** The symbol the request was for (the body does not repeat it). */
@@ -46,42 +60,41 @@ export interface SpotKlineContext extends MapContext {
   closedBefore: number;
 }
 
+const LABELS: CandleLabels = {
+  openTime: 'openTime',
+  closeTime: 'closeTime',
+  open: 'open',
+  high: 'high',
+  low: 'low',
+  close: 'close',
+  volume: 'volume',
+  quoteVolume: 'quoteVolume',
+  tradeCount: 'tradeCount',
+  takerBuyBaseVolume: 'takerBuyBaseVolume',
+  takerBuyQuoteVolume: 'takerBuyQuoteVolume',
+};
+
 function mapKline(k: readonly unknown[], ctx: SpotKlineContext): SpotKline | undefined {
-  const captureTime = ctx.captureTime;
-  const openTime = timeMs(k[0], 'openTime', captureTime);
-  const closeTime = timeMs(k[6], 'closeTime', captureTime);
-  if (closeTime <= openTime) throw new FieldError(`closeTime ${closeTime} is not after openTime ${openTime}`);
-  const open = requiredPositive(k[1], 'open');
-  const high = requiredPositive(k[2], 'high');
-  const low = requiredPositive(k[3], 'low');
-  const close = requiredPositive(k[4], 'close');
-  if (high < low || high < open || high < close || low > open || low > close) {
-    throw new FieldError(`high/low do not bracket open/close (o ${open} h ${high} l ${low} c ${close})`);
-  }
-  const volume = requiredNonNegative(k[5], 'volume');
-  const quoteVolume = requiredNonNegative(k[7], 'quoteVolume');
-  const tradeCount = count(k[8], 'tradeCount');
-  const takerBuyBaseVolume = requiredNonNegative(k[9], 'takerBuyBaseVolume');
-  const takerBuyQuoteVolume = requiredNonNegative(k[10], 'takerBuyQuoteVolume');
-  if (closeTime >= ctx.closedBefore) return undefined;
-  return {
-    symbol: ctx.symbol,
-    eventTime: closeTime,
-    captureTime,
-    source: ctx.source,
-    interval: ctx.interval,
-    openTime,
-    closeTime,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    quoteVolume,
-    tradeCount,
-    takerBuyBaseVolume,
-    takerBuyQuoteVolume,
-  };
+  const candle = checkedCandle(
+    {
+      openTime: k[0],
+      open: k[1],
+      high: k[2],
+      low: k[3],
+      close: k[4],
+      volume: k[5],
+      closeTime: k[6],
+      quoteVolume: k[7],
+      tradeCount: k[8],
+      takerBuyBaseVolume: k[9],
+      takerBuyQuoteVolume: k[10],
+    },
+    LABELS,
+    ctx.captureTime,
+  );
+  // Checked before it is dropped, so a malformed open candle is still reported.
+  if (candle.closeTime >= ctx.closedBefore) return undefined;
+  return spotKline(ctx.symbol, ctx.interval, candle, ctx);
 }
 
 /** Maps a klines body to the closed candles; a malformed candle is rejected alone, the open candle is dropped. */
