@@ -27,7 +27,8 @@ const require = createRequire(join(ROOT, 'package.json'));
 const { Kafka, logLevel } = require('kafkajs') as typeof KafkaJs;
 const { SchemaRegistry } = require('@kafkajs/confluent-schema-registry') as typeof RegistryLib;
 
-const MEASURE_MS = Number(process.env['LATENCY_MEASURE_MS'] ?? 60_000);
+const MINUTE = 60_000;
+const MEASURE_MS = Number(process.env['LATENCY_MEASURE_MS'] ?? MINUTE);
 const TOPICS = ['market.spot.ticker', 'market.futures.ticker', 'market.options.chain'] as const;
 type Topic = (typeof TOPICS)[number];
 type Universe = 'default' | 'full';
@@ -119,11 +120,16 @@ async function runScenario(
           if (m.value !== null) arrivals.push({ topic: batch.topic as Topic, at, value: m.value });
       },
     });
-    await sleep(WARM_UP_MS[universe]);
-    window.start = Date.now();
+    // The window opens on the first clock minute after the warm-up, so the weight the captures
+    // count (per clock-aligned minute, as Binance does) is that of steady state, not start-up.
+    const warm = Date.now() + WARM_UP_MS[universe];
+    window.start = warm - (warm % MINUTE) + MINUTE;
     window.end = window.start + MEASURE_MS;
+    await sleep(window.start - Date.now());
+    // From 2 s in: each client's gauge rolls to the new minute with its first request in it.
+    await sleep(2_000);
     const sampler = setInterval(() => void sampleWeights(processes, weights), 1_000);
-    await sleep(MEASURE_MS + 500);
+    await sleep(window.end - Date.now() + 500);
     clearInterval(sampler);
   } finally {
     await consumer.disconnect().catch(() => undefined);
@@ -177,11 +183,12 @@ export async function runKafkaLatencyBench(universes: readonly Universe[] = ['de
         "the simulator's event time: the model second of the values (streams push 1 ms into that second; REST serves that state for the whole second, so REST adds the polling phase)",
       measureMs: MEASURE_MS,
       warmUpMs: WARM_UP_MS,
+      window: 'starts at the first clock-aligned minute after the warm-up',
       processes:
         'simulator, capture-spot, capture-futures and capture-options as separate processes (KAFKA_TOPIC_PARTITIONS 3), Kafka and the registry from infra:up, all on this machine',
       target: 'event time → Kafka p99 ≤ 50 ms with streams; REST weight < 5 % of each budget with streams',
       restWeight:
-        "largest marketpipe_binance_weight_used (the client's count of the current minute, raised to the server's header) scraped every second in the window, against marketpipe_binance_weight_limit",
+        "largest marketpipe_binance_weight_used (the client's count of the current clock minute, raised to the server's header) scraped every second from 2 s into the window (a clock-aligned minute after the warm-up) to its end, against marketpipe_binance_weight_limit; a client that made no request since the minute rolled still shows the previous minute, so this is an upper bound",
     },
     runs,
   });

@@ -47,7 +47,7 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
     await bus.start();
     const sub = await bus.subscribe({
       groupId: `stream-itest-${randomUUID()}`,
-      topics: ['market.spot.ticker', 'market.futures.ticker', 'market.options.chain'],
+      topics: ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'],
       handler: (m) => void received.push(m),
     });
     stopConsumer = () => sub.stop();
@@ -169,6 +169,68 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
       await Promise.all(captures.map((c) => c.stop()));
     }
   });
+
+  it('publishes closed candles from the kline streams, and fetches a candle the streams missed over REST, in order', async () => {
+    // Real minutes: the simulator's candles follow the clock. Up to two minute boundaries (~2 min).
+    const metrics = new Registry();
+    const controller = new AbortController();
+    const spot = new SpotCapture({
+      client: client('spot', metrics),
+      bus,
+      logger,
+      metrics,
+      config: parseConfig(CAPTURE_SPOT_CONFIG, env('ws')),
+    });
+    const candles = (openTime: number) =>
+      received.filter(
+        (m) => m.topic === 'market.spot.kline' && (m.value as { openTime: number }).openTime === openTime,
+      );
+    const have = (openTime: number) => new Set(candles(openTime).map((m) => m.key));
+    // Not across a minute boundary while starting: the candle open at start is the first one.
+    if (60_000 - (Date.now() % 60_000) < 5_000) await sleep(5_000);
+    try {
+      await spot.start(controller.signal);
+      sim.resetStats();
+      const started = Date.now();
+      // The first candle to close after the streams started comes from the stream, for every symbol.
+      const first = started - (started % 60_000);
+      await until(
+        () => `streamed 1m candles opening ${new Date(first).toISOString()}; have ${[...have(first)].join(', ')}`,
+        () => SPOT.every((s) => have(first).has(s)),
+        75_000,
+      );
+      for (const m of candles(first)) {
+        expect(sourceOf(m)).toBe('binance.spot.ws');
+        expect(contractViolation(m.topic, m.value)).toBeUndefined();
+      }
+      expect(Object.keys(sim.stats().byPath).filter((p) => p.startsWith('/api/v3/klines'))).toEqual([]);
+
+      // Spot streams refused across the next candle's close: that candle comes from REST once the
+      // streams' grace passed, and every series stays contiguous and in order.
+      const second = first + 60_000;
+      const boundary = second + 60_000;
+      await sleep(Math.max(0, boundary - 3_000 - Date.now()));
+      sim.wsFault({ kind: 'refuse', product: 'spot', durationMs: 8_000 });
+      sim.wsFault({ kind: 'drop', product: 'spot' });
+      await until(
+        () => `1m candles opening ${new Date(second).toISOString()}; have ${[...have(second)].join(', ')}`,
+        () => SPOT.every((s) => have(second).has(s)),
+        40_000,
+      );
+      expect(candles(second).some((m) => sourceOf(m) === 'binance.spot.rest')).toBe(true);
+      expect(Object.keys(sim.stats().byPath).some((p) => p.startsWith('/api/v3/klines'))).toBe(true);
+      const series = new Map<string, number[]>();
+      for (const m of received.filter((x) => x.topic === 'market.spot.kline' && x.timestamp >= started)) {
+        const list = series.get(m.key) ?? [];
+        list.push((m.value as { openTime: number }).openTime);
+        series.set(m.key, list);
+      }
+      for (const s of SPOT) expect(series.get(s)).toEqual([first, second]);
+    } finally {
+      controller.abort();
+      await spot.stop();
+    }
+  }, 200_000);
 
   it('falls back to REST polling while streams are refused (auto mode) and returns to streaming', async () => {
     const metrics = new Registry();

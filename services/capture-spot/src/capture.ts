@@ -1,4 +1,5 @@
 import {
+  type Batcher,
   budgetedIntervalMs,
   CaptureBase,
   type KeyedThrottle,
@@ -7,9 +8,16 @@ import {
   type CaptureBaseDeps,
   type StreamClient,
 } from '@marketpipe/binance';
-import { TOPICS, type SpotTicker } from '@marketpipe/contracts';
+import { TOPICS, type SpotKline, type SpotTicker } from '@marketpipe/contracts';
 import type { CaptureSpotConfig, KlineSeries } from './config';
-import { mapSpotExchangeInfo, mapSpotKlines, mapSpotStreamTicker, mapSpotTickers, SPOT_WS_SOURCE } from './map';
+import {
+  mapSpotExchangeInfo,
+  mapSpotKlines,
+  mapSpotStreamKline,
+  mapSpotStreamTicker,
+  mapSpotTickers,
+  SPOT_WS_SOURCE,
+} from './map';
 
 export const SPOT_SOURCE = 'binance.spot.rest';
 
@@ -17,6 +25,12 @@ export const SPOT_SOURCE = 'binance.spot.rest';
 const MAX_SYMBOLS_PARAM = 100;
 const KLINE_PAGE = 1000;
 const KLINE_WORKERS = 4;
+/**
+ * With kline streams, how long after a candle closes REST leaves it to the stream: Binance pushes
+ * the closed candle within its 2 s cadence, so a candle still missing after this was lost (a
+ * reconnect, a dropped frame) and REST fetches it.
+ */
+const KLINE_STREAM_GRACE_MS = 10_000;
 
 export interface SpotCaptureDeps extends CaptureBaseDeps {
   config: Pick<
@@ -38,7 +52,9 @@ export interface SpotCaptureDeps extends CaptureBaseDeps {
  * The spot capture: exchangeInfo → symbol table and rate limits; a kline backfill so analytics have
  * history at once; then three loops on one weight budget — 24h tickers (bid/ask included) at the
  * configured cadence, each newly closed candle of every kline series, and a slow exchangeInfo
- * refresh.
+ * refresh. With streams (CAPTURE_MODE ws|auto) tickers and closed candles come from
+ * `<symbol>@ticker` and `<symbol>@kline_<interval>`; the kline loop then only fetches candles the
+ * streams did not deliver.
  */
 export class SpotCapture extends CaptureBase {
   private symbols: string[] = [];
@@ -49,6 +65,13 @@ export class SpotCapture extends CaptureBase {
   private readonly lastFetch = new Map<string, number>();
   private stream: StreamClient | undefined;
   private tickers: KeyedThrottle<SpotTicker> | undefined;
+  private klineStream: StreamClient | undefined;
+  private klines: Batcher<SpotKline> | undefined;
+  /** When the kline streams were started: with streams, no candle closed before is fetched over REST. */
+  private klineStreamsSince: number | undefined;
+  /** Series being fetched over REST after a gap in their stream. */
+  private readonly repairing = new Set<string>();
+  private signal: AbortSignal | undefined;
 
   constructor(private readonly deps: SpotCaptureDeps) {
     super(deps);
@@ -56,6 +79,7 @@ export class SpotCapture extends CaptureBase {
 
   async start(signal: AbortSignal): Promise<void> {
     const { config, logger, client } = this.deps;
+    this.signal = signal;
     await this.loadUntilDone('spot exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'spot symbol table loaded');
     await this.backfill(signal);
@@ -102,11 +126,101 @@ export class SpotCapture extends CaptureBase {
       streams: this.tickerStreams(),
       onMessage: (_stream, data, receivedAt) => this.onTicker(data, receivedAt),
     });
+    if (config.SPOT_KLINES.length > 0) {
+      // Every closed candle counts, so they are batched, never conflated.
+      this.klines = this.batcher<SpotKline>((records) => void this.publishStreamedKlines(records));
+      this.klineStream = feeds.add({
+        product: 'spot',
+        name: 'spot-klines',
+        baseUrl: config.BINANCE_SPOT_WS_URL,
+        path: '',
+        streams: this.klineStreams(),
+        onMessage: (_stream, data, receivedAt) => this.onKline(data, receivedAt),
+      });
+      this.klineStreamsSince = this.now();
+    }
     feeds.start(signal);
   }
 
   private tickerStreams(): string[] {
     return this.symbols.map((s) => `${s.toLowerCase()}@ticker`);
+  }
+
+  private klineStreams(): string[] {
+    const names: string[] = [];
+    for (const series of this.deps.config.SPOT_KLINES)
+      for (const s of this.symbols) names.push(`${s.toLowerCase()}@kline_${series.interval}`);
+    return names;
+  }
+
+  private onKline(data: unknown, receivedAt: number): void {
+    const mapped = mapSpotStreamKline(data, { captureTime: receivedAt, source: SPOT_WS_SOURCE });
+    this.keepRejected(mapped.rejected);
+    for (const r of mapped.records) if (this.wanted.has(r.symbol)) this.klines?.push(r);
+  }
+
+  /**
+   * Publishes streamed closed candles that continue their series; a candle after a gap (a lost
+   * frame, a reconnect) is not published from the stream but fetched with the gap over REST, in
+   * order: a series must never skip a candle, and once a newer candle is out an older one would be
+   * refused as not newer.
+   */
+  private async publishStreamedKlines(records: SpotKline[]): Promise<void> {
+    const next = new Map<string, number>();
+    const inOrder: SpotKline[] = [];
+    for (const r of records) {
+      const series = this.deps.config.SPOT_KLINES.find((k) => k.interval === r.interval);
+      if (series === undefined) continue;
+      const key = `${r.symbol} ${r.interval}`;
+      const expected = next.get(key) ?? this.nextOpen(key, series);
+      if (r.openTime < expected) continue; // REST had it first
+      if (r.openTime === expected && !this.repairing.has(key)) {
+        inOrder.push(r);
+        next.set(key, r.openTime + series.intervalMs);
+      } else {
+        this.repairCandles(r.symbol, series, expected);
+      }
+    }
+    if (inOrder.length === 0) return;
+    const sent = await this.publishStreamed(
+      TOPICS.spotKline,
+      inOrder,
+      { keyOf: (r) => r.symbol, seriesOf: (r) => `${r.symbol} ${r.interval}` },
+      `${this.symbols.length} symbols (streams)`,
+    );
+    // Only candles Kafka took count as had: a failed send leaves them to the REST loop.
+    if (sent) for (const r of inOrder) this.noteCandle(`${r.symbol} ${r.interval}`, r.openTime);
+  }
+
+  /** Fetches a series from `from` on over REST, once at a time per series. */
+  private repairCandles(symbol: string, series: KlineSeries, from: number): void {
+    const key = `${symbol} ${series.interval}`;
+    const signal = this.signal;
+    if (this.repairing.has(key) || signal === undefined || signal.aborted) return;
+    this.repairing.add(key);
+    void this.runJobs([() => this.fetchCandles(symbol, series, from, signal)], signal).finally(() =>
+      this.repairing.delete(key),
+    );
+  }
+
+  /** Open time of the candle a series needs next. */
+  private nextOpen(key: string, series: KlineSeries): number {
+    const last = this.lastCandle.get(key);
+    return last === undefined ? this.firstOpen(series) : last + series.intervalMs;
+  }
+
+  /**
+   * Where a series without a published candle starts: REST alone takes the last closed candle;
+   * with streams, the candle open when they started (no history beyond the backfill is promised,
+   * and fetching every symbol's last candle at once would spend minutes of weight at start).
+   */
+  private firstOpen(series: KlineSeries): number {
+    const since = this.klineStreamsSince;
+    return since === undefined ? this.alignedNow(series) - series.intervalMs : since - (since % series.intervalMs);
+  }
+
+  private noteCandle(key: string, openTime: number): void {
+    if (openTime > (this.lastCandle.get(key) ?? 0)) this.lastCandle.set(key, openTime);
   }
 
   private onTicker(data: unknown, receivedAt: number): void {
@@ -129,6 +243,7 @@ export class SpotCapture extends CaptureBase {
     this.symbols = this.selectWanted(this.deps.config.SPOT_SYMBOLS, info.instruments.keys(), 'spot symbols');
     this.wanted = new Set(this.symbols);
     this.stream?.setStreams(this.tickerStreams());
+    this.klineStream?.setStreams(this.klineStreams());
   }
 
   private tickerParams(): { symbols?: string[] } {
@@ -181,15 +296,17 @@ export class SpotCapture extends CaptureBase {
 
   private async pollKlines(signal: AbortSignal): Promise<void> {
     const now = this.now();
+    // With kline streams a candle is REST's only once the stream had time to deliver it.
+    const grace = this.klineStreamsSince === undefined ? 0 : KLINE_STREAM_GRACE_MS;
     const jobs: (() => Promise<void>)[] = [];
     for (const series of this.deps.config.SPOT_KLINES) {
       const sweepMs = this.klineSweepMs(series);
       for (const symbol of this.symbols) {
         const key = `${symbol} ${series.interval}`;
-        const last = this.lastCandle.get(key);
-        const nextOpen = last === undefined ? this.alignedNow(series) - series.intervalMs : last + series.intervalMs;
+        if (this.repairing.has(key)) continue;
+        const nextOpen = this.nextOpen(key, series);
         // Due once the candle after the last published one has closed, and the sweep allows it.
-        if (now < nextOpen + series.intervalMs || now - (this.lastFetch.get(key) ?? 0) < sweepMs) continue;
+        if (now < nextOpen + series.intervalMs + grace || now - (this.lastFetch.get(key) ?? 0) < sweepMs) continue;
         this.lastFetch.set(key, now);
         jobs.push(() => this.fetchCandles(symbol, series, nextOpen, signal));
       }
@@ -219,10 +336,7 @@ export class SpotCapture extends CaptureBase {
         seriesOf: (r) => `${r.symbol} ${r.interval}`,
       });
       const newest = mapped.records.at(-1);
-      if (newest !== undefined) {
-        const key = `${symbol} ${series.interval}`;
-        if (newest.openTime > (this.lastCandle.get(key) ?? 0)) this.lastCandle.set(key, newest.openTime);
-      }
+      if (newest !== undefined) this.noteCandle(`${symbol} ${series.interval}`, newest.openTime);
       if (newest === undefined || mapped.records.length + mapped.rejected.length < KLINE_PAGE - 1) return;
       startTime = newest.openTime + series.intervalMs;
     }

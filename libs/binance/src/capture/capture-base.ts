@@ -6,6 +6,7 @@ import { Poller, type PollerOptions } from '../poll/poller';
 import type { BinanceRestClient } from '../rest/client';
 import type { BinanceStreamConfig, CaptureMode } from '../config/stream-config';
 import type { Rejection } from '../checked';
+import { Batcher } from './batcher';
 import { KeyedThrottle } from './keyed-throttle';
 import { CapturePublisher, type PublishOptions } from './publisher';
 import { StreamFeeds } from './stream-feeds';
@@ -37,7 +38,8 @@ export abstract class CaptureBase {
   private announced = false;
   private mode: CaptureMode = 'rest';
   protected feeds: StreamFeeds | undefined;
-  private readonly throttles: KeyedThrottle<unknown>[] = [];
+  /** Throttles and batchers, stopped with the capture. */
+  private readonly gates: { stop(): void }[] = [];
   /** Stream mappers' rejections since the last streamed publish, reported with it. */
   private streamRejected: Rejection[] = [];
 
@@ -110,8 +112,15 @@ export abstract class CaptureBase {
   /** A KeyedThrottle for stream updates that stops with the capture. */
   protected throttle<T>(intervalMs: number, emit: (values: T[]) => void): KeyedThrottle<T> {
     const t = new KeyedThrottle<T>(intervalMs, emit);
-    this.throttles.push(t as KeyedThrottle<unknown>);
+    this.gates.push(t);
     return t;
+  }
+
+  /** A Batcher for stream records that must all go out (closed candles); stops with the capture. */
+  protected batcher<T>(emit: (values: T[]) => void): Batcher<T> {
+    const b = new Batcher<T>(emit);
+    this.gates.push(b);
+    return b;
   }
 
   /** Keeps a stream mapper's rejections for the next publishStreamed. */
@@ -122,7 +131,7 @@ export abstract class CaptureBase {
   /**
    * Publishes records built from the streams, with the rejections kept since the last call (those
    * `relevant` accepts); ready after the first records. A failed send is logged, not retried: the
-   * next update of each symbol goes out on its own.
+   * next update of each symbol goes out on its own. Returns whether the records were sent.
    */
   protected async publishStreamed<T extends TopicName>(
     topic: T,
@@ -130,17 +139,19 @@ export abstract class CaptureBase {
     options: PublishOptions<T>,
     readyDetail: string,
     relevant: (r: Rejection) => boolean = () => true,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const rejected = this.streamRejected.filter(relevant);
     this.streamRejected = [];
     try {
       await this.publisher.publish(topic, { records, rejected }, options);
       if (records.length > 0) this.announceReady(readyDetail);
+      return true;
     } catch (err) {
       this.base.logger.warn(
         { err: (err as Error).message, topic, records: records.length },
         'publishing streamed records failed',
       );
+      return false;
     }
   }
 
@@ -168,7 +179,7 @@ export abstract class CaptureBase {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.throttles) t.stop();
+    for (const g of this.gates) g.stop();
     await Promise.all([...this.loops.map(({ poller }) => poller.stop()), this.feeds?.stop()]);
   }
 }

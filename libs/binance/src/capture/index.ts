@@ -3,4 +3,5 @@ export { CapturePublisher, type PublishOptions } from './publisher';
 export { runCaptureService, type Capture, type CaptureDeps } from './run-capture';
 export { retryUntilDone, runConcurrently } from './tasks';
 export { StreamFeeds, type FeedOptions, type StreamFeedsOptions } from './stream-feeds';
+export { Batcher } from './batcher';
 export { KeyedThrottle } from './keyed-throttle';
