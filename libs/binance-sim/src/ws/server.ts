@@ -19,6 +19,8 @@ import { type Family, isArrayPayload, parseStream, type StreamSpec } from './str
 
 /** How long after a tick's instant its timer is set, so the model clock has surely moved on. */
 const TICK_LAG_MS = 1;
+/** How long before a tick (of 1000 ms) its frames are rendered. */
+const PRERENDER_LEAD_MS = 250;
 /** How early a timer may fire and still count as its tick. */
 const EARLY_FIRE_MS = 3;
 
@@ -42,6 +44,9 @@ export class WsServer implements ConnectionHost {
   private readonly connections = new Set<Connection>();
   private readonly streams = new Map<string, StreamState>();
   private timer: NodeJS.Timeout | undefined;
+  private prerenderTimer: NodeJS.Timeout | undefined;
+  /** Frames rendered ahead for the next tick. */
+  private prepared: Map<StreamState, Frame[]> | undefined;
   private closed = false;
   private tickNo = 0;
 
@@ -59,11 +64,25 @@ export class WsServer implements ConnectionHost {
    * frame leaves as its second begins (as Binance pushes an update when it happens), not at a
    * random phase that would add up to a second to every event-time latency. The wall clock, not
    * the model's: an injected test clock may stand still.
+   *
+   * At the default 1000 ms the frames are rendered PRERENDER_LEAD_MS ahead (the model is a function
+   * of time) and the tick only sends them: at the full universe rendering takes tens of ms, which
+   * Binance spends on its own machines, not on the one the captures run on, so it must not sit
+   * between an update's second and its frame.
    */
   private schedule(): void {
     if (this.closed) return;
     const now = Date.now();
     const due = now - (now % this.config.tickMs) + this.config.tickMs;
+    if (this.config.tickMs >= 1000 && due - now > PRERENDER_LEAD_MS) {
+      this.prerenderTimer = setTimeout(
+        () => {
+          this.prepared = this.prepare(this.tickNo + 1, this.secondAt(due));
+        },
+        due - now - PRERENDER_LEAD_MS,
+      );
+      this.prerenderTimer.unref();
+    }
     this.timer = setTimeout(
       () => {
         this.tick(due);
@@ -72,6 +91,11 @@ export class WsServer implements ConnectionHost {
       due - now + TICK_LAG_MS,
     );
     this.timer.unref();
+  }
+
+  /** The model second at wall-clock instant `due` (the model clock may be injected). */
+  private secondAt(due: number): number {
+    return quantize(this.now() + Math.max(0, due - Date.now()));
   }
 
   attach(server: Server): void {
@@ -215,22 +239,34 @@ export class WsServer implements ConnectionHost {
     // set for, not the one ending.
     const early = Math.min(EARLY_FIRE_MS, Math.max(0, due - Date.now()));
     const t = quantize(this.now() + early);
-    for (const st of this.streams.values()) {
-      if (this.tickNo < st.due) continue;
-      st.due = this.tickNo + st.spec.cadence;
-      let frames: Frame[];
-      try {
-        frames = this.render(st, t, true, st.pushedAt);
-      } catch (e) {
-        console.error(`binance-sim: stream ${st.spec.name} failed`, e);
-        continue;
-      }
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    // Streams that came due since the frames were prepared (a new subscription) render now.
+    const late = this.prepare(this.tickNo, t);
+    for (const [st, frames] of [...(prepared ?? []), ...late]) {
       const last = frames[frames.length - 1];
       if (!last) continue;
       st.last = last;
-      st.pushedAt = t;
       for (const c of st.subscribers) for (const f of frames) c.sendFrame(f);
     }
+  }
+
+  /** Renders every stream due at tick `tickNo` for model second t, and books it as pushed. */
+  private prepare(tickNo: number, t: number): Map<StreamState, Frame[]> {
+    const out = new Map<StreamState, Frame[]>();
+    for (const st of this.streams.values()) {
+      if (tickNo < st.due) continue;
+      st.due = tickNo + st.spec.cadence;
+      try {
+        const frames = this.render(st, t, true, st.pushedAt);
+        if (frames.length === 0) continue;
+        st.pushedAt = t;
+        out.set(st, frames);
+      } catch (e) {
+        console.error(`binance-sim: stream ${st.spec.name} failed`, e);
+      }
+    }
+    return out;
   }
 
   /** The frames of one push, in order; none when there is nothing to send. */
@@ -309,6 +345,7 @@ export class WsServer implements ConnectionHost {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.prerenderTimer);
     for (const c of this.connections) c.terminate('serverClose');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
