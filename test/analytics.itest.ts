@@ -13,9 +13,9 @@ import { QUANTUM_CONFIG, QuantumService } from '@marketpipe/quantum';
 import { createLogger, parseConfig } from '@marketpipe/runtime';
 import { SRONA_CONFIG, SronaService } from '@marketpipe/srona';
 import { Registry } from 'prom-client';
+import { sleep } from './wait';
 
 const logger = createLogger('analytics-itest', 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('quantum, psych and srona publish valid records at their cadence from simulator-driven captures on Kafka', async () => {
   const sim: Simulator = await startSimulator({ port: 0, universe: 'default', seed: 11 });

@@ -10,17 +10,9 @@ import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
 import { contractViolation } from '@marketpipe/contracts';
 import { createLogger, parseConfig } from '@marketpipe/runtime';
 import { Registry } from 'prom-client';
+import { sleep, until } from './wait';
 
 const logger = createLogger('capture-itest', 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('capture services against the simulator, publishing to Kafka', () => {
   let sim: Simulator;

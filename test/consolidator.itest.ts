@@ -26,23 +26,9 @@ import {
   spotTicker,
   sronaReport,
 } from '../libs/contracts/test/samples';
+import { eventually, sleep } from './wait';
 
 const logger = createLogger('consolidator-itest', 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function kafkaBus(clientId: string): KafkaBus {
   return new KafkaBus({
@@ -123,7 +109,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
     await publishAll(bus, symbol, Date.now());
     const keys = snapshotKeys(prefix);
     // The six records arrive one by one and each change is emitted: wait for the complete one.
-    const snapshot = await until('the complete Redis snapshot', async () => {
+    const snapshot = await eventually('the complete Redis snapshot', async () => {
       const text = await redis.get(keys.unified(symbol));
       const u = text === null ? undefined : (JSON.parse(text) as UnifiedMarket);
       return u !== undefined && u.sourcesPresent.length === 6 ? u : undefined;
@@ -150,7 +136,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
           decoded = (await registry.decode(message.value)) as UnifiedMarket;
       },
     });
-    await until('the unified-market record', () => decoded);
+    await eventually('the unified-market record', () => decoded);
     await plain.disconnect();
     expect(contractViolation('unified-market', decoded)).toBeUndefined();
     expect(decoded?.symbol).toBe(symbol);
@@ -168,7 +154,9 @@ describe('consolidator on Kafka, the registry and Redis', () => {
     const first = consolidator(bus, store, groupId, 'c0');
     const c1 = new AbortController();
     await first.start(c1.signal);
-    await until('the first instance to hold the symbol', () => (first.symbols().includes(symbol) ? true : undefined));
+    await eventually('the first instance to hold the symbol', () =>
+      first.symbols().includes(symbol) ? true : undefined,
+    );
     c1.abort();
     await first.stop();
     const out: UnifiedMarket[] = [];
@@ -183,7 +171,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
     const second = consolidator(bus, store, groupId, 'c0');
     const c2 = new AbortController();
     await second.start(c2.signal);
-    await until('a record after the restart', () => out[0]);
+    await eventually('a record after the restart', () => out[0]);
     expect(out[0]?.sourcesPresent).toHaveLength(6);
     c2.abort();
     await second.stop();
@@ -196,7 +184,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
     let server = startRedis(port);
     const url = `redis://127.0.0.1:${port}`;
     const local = new Redis(url, { lazyConnect: true, retryStrategy: () => 200 });
-    await until('the private Redis', async () =>
+    await eventually('the private Redis', async () =>
       (await local.connect().then(
         () => 'up',
         () => undefined,
@@ -212,11 +200,11 @@ describe('consolidator on Kafka, the registry and Redis', () => {
     await service.start(controller.signal);
     await publishAll(bus, symbol, Date.now());
     const key = snapshotKeys(prefix).unified(symbol);
-    await until('the first snapshot', async () => (await local.get(key)) ?? undefined);
+    await eventually('the first snapshot', async () => (await local.get(key)) ?? undefined);
     server.kill('SIGKILL');
     await sleep(20_000);
     server = startRedis(port); // comes back empty: nothing persisted
-    const rewritten = await until(
+    const rewritten = await eventually(
       'the rewritten snapshot',
       async () => (await local.get(key).catch(() => null)) ?? undefined,
       20_000,
@@ -252,7 +240,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
       await services[i]?.start(controller.signal);
     }
     // Both members joined and the partitions are split once each holds a disjoint part of the symbols.
-    const held = await until(
+    const held = await eventually(
       'both instances to hold their share',
       () => {
         const sets = services.map((s) => new Set(s.symbols().filter((x) => symbols.includes(x))));
@@ -269,7 +257,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
       handler: (m) =>
         void (m.topic === 'unified-market.global' && (m.key === 'c0' || m.key === 'c1') && globals.set(m.key, m.value)),
     });
-    await until('both partial aggregates', () => (globals.size === 2 ? true : undefined));
+    await eventually('both partial aggregates', () => (globals.size === 2 ? true : undefined));
     const merged = mergeGlobal([...globals.values()]);
     // Every partition exactly once, however many the topics were created with (3 here unless
     // another suite or `marketpipe topics --create` made them first).
@@ -298,7 +286,7 @@ describe('consolidator on Kafka, the registry and Redis', () => {
       handler: (m) => void (m.topic === 'unified-market.global' && m.key === 'solo' && soloGlobal.push(m.value)),
     });
     await solo.start(controller.signal);
-    const single = await until('the single instance aggregate', () => soloGlobal.at(-1));
+    const single = await eventually('the single instance aggregate', () => soloGlobal.at(-1));
     expect(merged.symbolCount).toBe(single.symbolCount);
     expect(merged.spotCount).toBe(single.spotCount);
     expect(merged.quantumCount).toBe(single.quantumCount);

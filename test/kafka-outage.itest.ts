@@ -25,21 +25,11 @@ import {
   spotTicker,
   sronaReport,
 } from '../libs/contracts/test/samples';
+import { eventually, sleep } from './wait';
 
 const ROOT = join(__dirname, '..');
 const logger = createLogger('kafka-outage-itest', 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STALE_MS = 3_000;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function freePortPair(): Promise<number> {
   for (;;) {
@@ -145,7 +135,7 @@ describe('a Kafka outage under the consolidator', () => {
     let consumer: Consumer | undefined;
     await service.start(controller.signal);
     try {
-      const fresh = await until(
+      const fresh = await eventually(
         'a fresh, complete snapshot',
         async () => {
           const u = await snapshot();
@@ -158,7 +148,7 @@ describe('a Kafka outage under the consolidator', () => {
       await kafka.down();
       const downAt = Date.now();
       // Nothing arrives, yet the snapshot must not keep saying "fresh" until its key expires.
-      const stale = await until(
+      const stale = await eventually(
         'the snapshot to turn stale',
         async () => {
           const u = await snapshot();
@@ -179,7 +169,7 @@ describe('a Kafka outage under the consolidator', () => {
       let t1 = 0;
       let resumed: UnifiedMarket | undefined;
       try {
-        resumed = await until(
+        resumed = await eventually(
           'a fresh spot record in Redis after the outage',
           async () => {
             t1 = Date.now();
@@ -212,7 +202,7 @@ describe('a Kafka outage under the consolidator', () => {
             records.push((await registry.decode(message.value)) as UnifiedMarket);
         },
       });
-      await until(
+      await eventually(
         'the unified records',
         async () => (records.some((r) => r.spot?.lastPrice === 1234.5) ? true : undefined),
         // A publish that was in flight when Kafka went away holds later ones until the producer

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { UnifiedMarket } from '@marketpipe/contracts';
 import { Redis } from 'ioredis';
+import { sleep } from './wait';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const STACK = join(ROOT, 'infra', 'stack.ts');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('runs all seven services as processes; within 10 s Redis holds BTCUSDT with all six sources fresh', async () => {
   const redis = new Redis(process.env['REDIS_URL'] as string);

@@ -12,17 +12,9 @@ import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
 import { contractViolation } from '@marketpipe/contracts';
 import { createLogger, parseConfig } from '@marketpipe/runtime';
 import { Registry } from 'prom-client';
+import { sleep, until } from './wait';
 
 const logger = createLogger('stream-capture-itest', 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string | (() => string), check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(50);
-  }
-}
 
 const SPOT = ['ADAUSDT', 'BNBUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
 const UNDERLYINGS = ['BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
