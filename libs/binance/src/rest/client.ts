@@ -133,6 +133,7 @@ export class BinanceRestClient {
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8 });
     this.metrics.weightLimit.set({ product: this.product }, this.budget.snapshot().limit);
+    this.metrics.budgets.set(this.product, this.budget);
   }
 
   /** Adopts the limits the product publishes in its exchangeInfo. */
@@ -212,9 +213,6 @@ export class BinanceRestClient {
         throw new BreakerOpenError(this.product, endpoint);
       }
       throw err;
-    } finally {
-      const snap = this.budget.snapshot();
-      this.metrics.weightUsed.set({ product: this.product }, snap.used);
     }
   }
 

@@ -11,6 +11,8 @@ export interface BinanceMetrics {
   breakerState: Gauge<'product' | 'family'>;
   breakerTransitions: Counter<'product' | 'family' | 'to'>;
   rejected: Counter<'product' | 'endpoint'>;
+  /** Each product's budget, read at every scrape by the weight-used gauge. */
+  budgets: Map<string, { snapshot(): { used: number } }>;
 }
 
 const byRegistry = new WeakMap<Registry, BinanceMetrics>();
@@ -19,7 +21,9 @@ export function binanceMetrics(registry: Registry): BinanceMetrics {
   const existing = byRegistry.get(registry);
   if (existing !== undefined) return existing;
   const registers = [registry];
+  const budgets = new Map<string, { snapshot(): { used: number } }>();
   const metrics: BinanceMetrics = {
+    budgets,
     requests: new Counter({
       name: 'marketpipe_binance_requests_total',
       help: 'Binance REST requests by outcome (ok, http_<status>, timeout, connection, body, breaker_open, banned)',
@@ -44,6 +48,11 @@ export function binanceMetrics(registry: Registry): BinanceMetrics {
       help: 'REQUEST_WEIGHT used in the current window (ours, raised to the server header)',
       labelNames: ['product'],
       registers,
+      // Read at scrape time: set after each request, it kept the last minute's count through a
+      // minute without requests (streams carrying the data), reading as weight spent now.
+      collect() {
+        for (const [product, budget] of budgets) this.set({ product }, budget.snapshot().used);
+      },
     }),
     weightLimit: new Gauge({
       name: 'marketpipe_binance_weight_limit',

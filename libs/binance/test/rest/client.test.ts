@@ -53,6 +53,20 @@ describe('BinanceRestClient', () => {
     expect(client.budget.snapshot().used).toBe(123);
   });
 
+  it('reports the weight of the current minute at scrape time, 0 once a minute passed without requests', async () => {
+    server.handle((_req, res) => json(res, 200, [], { 'x-mbx-used-weight-1m': '84' }));
+    let clock = Date.UTC(2026, 10, 25, 12, 0, 10);
+    makeClient({ now: () => clock });
+    await client.get('ticker/24hr');
+    const used = async (): Promise<number | undefined> =>
+      (await metrics.getSingleMetric('marketpipe_binance_weight_used')?.get())?.values.find(
+        (v) => v.labels['product'] === 'spot',
+      )?.value;
+    expect(await used()).toBe(84);
+    clock += 60_000; // the next minute: streams carry the data, no request is made
+    expect(await used()).toBe(0);
+  });
+
   it('spends the documented weight before sending', async () => {
     server.handle((_req, res) => json(res, 200, []));
     makeClient();
