@@ -139,7 +139,9 @@ async function runScenario(spec: ScenarioSpec): Promise<Record<string, unknown>>
   const simReadyMs = Date.now() - t0;
   const logger = runtime.createLogger('bench', 'silent');
   const metrics = new Registry();
-  const bus = new busLib.MemoryBus({ retainPerTopic: 1_000 });
+  // Retention above any one burst: at the full universe one publish carries ~2,000 tickers or
+  // closed candles, and a smaller log would drop records before the counter read them.
+  const bus = new busLib.MemoryBus({ retainPerTopic: 50_000 });
   await bus.start();
 
   // Deliveries per topic per clock minute.

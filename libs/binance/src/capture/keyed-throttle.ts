@@ -1,17 +1,18 @@
 /**
  * Conflation without added latency: the first value of a key in an interval goes out at once
  * (batched with whatever else arrived within `batchMs`, so a burst becomes one Kafka send); later
- * values of that key only replace a held one. A held value rides out with the key's next value
- * that is due, or on its own once a whole interval (plus slack) has passed without one. At most one
- * value per key per interval, whatever the stream rate; with intervalMs 0 every value goes out
- * (still batched).
+ * values of that key only replace a held one. At most one value per key per interval, whatever the
+ * stream rate; with intervalMs 0 every value goes out (still batched).
  *
- * Why held values wait for the next arrival rather than for the end of their interval: a key fed
- * by two streams of the same cadence (USD-M ticker and mark price, a chain's mark and index) gets
- * two updates per interval. Sending the second at the interval's end would make that send the
- * interval's one record and push the next second's first update back by a whole interval, so the
- * two would take turns arriving late; instead, each interval's record leaves as its first update
- * arrives, carrying the state the other stream left.
+ * When a held value goes out depends on when it came:
+ * - Late in the interval (its second half): at the interval's end. It is the next cycle's value
+ *   come a little early (a 1 s feed jitters), and holding it longer would stretch the cadence.
+ * - Early in the interval: with the key's next due value, or on its own once a whole interval
+ *   (plus slack) passed without one. That is a second stream of the same key and cadence (USD-M
+ *   ticker and mark price, a chain's mark and index) a few ms behind the first; sent at the
+ *   interval's end it would become the interval's one record and hold the next second's first
+ *   update for a whole interval, so the two would take turns arriving late. Instead each
+ *   interval's record leaves as its first update arrives, carrying the other stream's state.
  *
  * A tenth of the interval (at most 100 ms) is slack: a feed that pushes every second arrives a few
  * ms early as often as late, and without slack every early frame would be held for a whole interval.
@@ -19,6 +20,8 @@
 export class KeyedThrottle<T> {
   private readonly ready = new Map<string, T>();
   private readonly held = new Map<string, T>();
+  /** Per held key: whether it was first held early in its interval (see the class comment). */
+  private readonly heldEarly = new Map<string, boolean>();
   private readonly lastEmit = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -51,11 +54,14 @@ export class KeyedThrottle<T> {
   offer(key: string, value: T): void {
     if (this.stopped) return;
     const last = this.lastEmit.get(key);
-    if (this.ready.has(key) || this.due(last, this.now())) {
+    const now = this.now();
+    if (this.ready.has(key) || this.due(last, now)) {
       this.ready.set(key, value);
       this.held.delete(key);
+      this.heldEarly.delete(key);
       this.scheduleFlush();
     } else {
+      if (!this.held.has(key)) this.heldEarly.set(key, last !== undefined && now - last < this.intervalMs / 2);
       this.held.set(key, value);
       this.scheduleSweep();
     }
@@ -89,9 +95,11 @@ export class KeyedThrottle<T> {
   private sweep(): void {
     const now = this.now();
     for (const [key, value] of this.held) {
-      if (this.overdue(this.lastEmit.get(key), now)) {
+      const last = this.lastEmit.get(key);
+      if (this.heldEarly.get(key) === true ? this.overdue(last, now) : this.due(last, now)) {
         this.ready.set(key, value);
         this.held.delete(key);
+        this.heldEarly.delete(key);
       }
     }
     if (this.ready.size > 0) this.flush();
@@ -112,6 +120,7 @@ export class KeyedThrottle<T> {
   forget(key: string): void {
     this.ready.delete(key);
     this.held.delete(key);
+    this.heldEarly.delete(key);
     this.lastEmit.delete(key);
   }
 

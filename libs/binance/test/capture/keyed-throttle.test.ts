@@ -59,6 +59,26 @@ describe('KeyedThrottle', () => {
     t.stop();
   });
 
+  it('sends a value held late in its interval (a jittery 1 s feed) at the interval end, keeping the cadence', async () => {
+    let clock = 0;
+    const out: string[][] = [];
+    const t = new KeyedThrottle<string>(1000, (v) => out.push(v), { batchMs: 1, now: () => clock });
+    t.offer('BTC', 'b1');
+    await sleep(10);
+    clock = 850; // the next second's frame, 150 ms early: more than the slack
+    t.offer('BTC', 'b2');
+    await sleep(120);
+    expect(out).toEqual([['b1']]);
+    clock = 900;
+    await sleep(120);
+    expect(out).toEqual([['b1'], ['b2']]);
+    clock = 1_850; // and the one after that is due again
+    t.offer('BTC', 'b3');
+    await sleep(10);
+    expect(out).toEqual([['b1'], ['b2'], ['b3']]);
+    t.stop();
+  });
+
   it('sends a value that comes a little early for the next interval at once', async () => {
     let clock = 0;
     const out: string[][] = [];
