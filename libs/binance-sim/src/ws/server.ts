@@ -93,9 +93,14 @@ export class WsServer implements ConnectionHost {
     this.timer.unref();
   }
 
-  /** The model second at wall-clock instant `due` (the model clock may be injected). */
+  /**
+   * The model second at wall-clock instant `due`, a second boundary (the model clock may be
+   * injected). The two clocks are read one after the other, so the sum can land a ms short of the
+   * boundary: read a few ms after it, or the tick would send the ending second again and skip the
+   * new one (seen once a minute or so before this slack).
+   */
   private secondAt(due: number): number {
-    return quantize(this.now() + Math.max(0, due - Date.now()));
+    return quantize(this.now() + Math.max(0, due - Date.now()) + EARLY_FIRE_MS);
   }
 
   attach(server: Server): void {
