@@ -82,6 +82,11 @@ export async function startEmbedded(
   }
   const bus = new MemoryBus({
     onHandlerError: (topic, key, err) => logger.error({ topic, key, err }, 'handler failed'),
+    onSkipped: (group, topic, count) =>
+      logger.error(
+        { group, topic, count },
+        'a stage fell behind the in-process log: records it never read were dropped',
+      ),
   });
   await bus.start();
   const store = new MemorySnapshotStore();

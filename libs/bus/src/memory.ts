@@ -30,6 +30,11 @@ export interface MemoryBusOptions {
   retainPerTopic?: number;
   /** Receives handler failures (the Kafka adapter sends them to the DLQ). */
   onHandlerError?: (topic: TopicName, key: string, err: unknown) => void;
+  /**
+   * Told when a consumer group fell so far behind that records it had not read were trimmed from
+   * the log (as Kafka's retention would): they are lost to that group, and this says how many.
+   */
+  onSkipped?: (groupId: string, topic: TopicName, count: number) => void;
 }
 
 /**
@@ -125,8 +130,14 @@ export class MemoryBus implements Bus {
   private async drain(member: Member): Promise<void> {
     for (const topic of member.options.topics) {
       const log = this.log(topic);
-      let position = Math.max(member.positions.get(topic) ?? 0, log.firstOffset);
+      let position = member.positions.get(topic) ?? 0;
       while (!member.stopped && position < log.nextOffset) {
+        // Checked before every record: the log may have been trimmed while a handler awaited.
+        if (position < log.firstOffset) {
+          this.options.onSkipped?.(member.options.groupId, topic, log.firstOffset - position);
+          position = log.firstOffset;
+          member.positions.set(topic, position);
+        }
         const stored = log.messages[position - log.firstOffset] as StoredMessage;
         position++;
         member.positions.set(topic, position);
