@@ -19,9 +19,8 @@
  */
 export class KeyedThrottle<T> {
   private readonly ready = new Map<string, T>();
-  private readonly held = new Map<string, T>();
-  /** Per held key: whether it was first held early in its interval (see the class comment). */
-  private readonly heldEarly = new Map<string, boolean>();
+  /** Held values, each with when it goes out on its own (see the class comment). */
+  private readonly held = new Map<string, { value: T; releaseAt: number }>();
   private readonly lastEmit = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -46,11 +45,6 @@ export class KeyedThrottle<T> {
     return last === undefined || now - last >= this.intervalMs - this.slackMs();
   }
 
-  /** A held value has waited long enough for a next one to carry it. */
-  private overdue(last: number | undefined, now: number): boolean {
-    return last === undefined || now - last >= this.intervalMs + this.slackMs();
-  }
-
   offer(key: string, value: T): void {
     if (this.stopped) return;
     const last = this.lastEmit.get(key);
@@ -58,11 +52,17 @@ export class KeyedThrottle<T> {
     if (this.ready.has(key) || this.due(last, now)) {
       this.ready.set(key, value);
       this.held.delete(key);
-      this.heldEarly.delete(key);
       this.scheduleFlush();
     } else {
-      if (!this.held.has(key)) this.heldEarly.set(key, last !== undefined && now - last < this.intervalMs / 2);
-      this.held.set(key, value);
+      // Not due, so `last` is set. Held early in the interval: wait a whole interval (plus slack)
+      // for a next value to carry it; held late: out at the interval's end.
+      const since = last ?? now;
+      const releaseAt =
+        this.held.get(key)?.releaseAt ??
+        (now - since < this.intervalMs / 2
+          ? since + this.intervalMs + this.slackMs()
+          : since + this.intervalMs - this.slackMs());
+      this.held.set(key, { value, releaseAt });
       this.scheduleSweep();
     }
   }
@@ -82,7 +82,7 @@ export class KeyedThrottle<T> {
 
   private scheduleSweep(): void {
     if (this.sweepTimer !== undefined) return;
-    // A tenth of the interval: a held value goes out at most that late after it became overdue.
+    // A tenth of the interval: a held value goes out at most that late after its release time.
     this.sweepTimer = setTimeout(
       () => {
         this.sweepTimer = undefined;
@@ -94,12 +94,10 @@ export class KeyedThrottle<T> {
 
   private sweep(): void {
     const now = this.now();
-    for (const [key, value] of this.held) {
-      const last = this.lastEmit.get(key);
-      if (this.heldEarly.get(key) === true ? this.overdue(last, now) : this.due(last, now)) {
-        this.ready.set(key, value);
+    for (const [key, h] of this.held) {
+      if (now >= h.releaseAt) {
+        this.ready.set(key, h.value);
         this.held.delete(key);
-        this.heldEarly.delete(key);
       }
     }
     if (this.ready.size > 0) this.flush();
@@ -120,7 +118,6 @@ export class KeyedThrottle<T> {
   forget(key: string): void {
     this.ready.delete(key);
     this.held.delete(key);
-    this.heldEarly.delete(key);
     this.lastEmit.delete(key);
   }
 
