@@ -21,8 +21,8 @@ import { type Family, isArrayPayload, parseStream, type StreamSpec } from './str
 const TICK_LAG_MS = 1;
 /** How long before a tick (of 1000 ms) its frames are rendered. */
 const PRERENDER_LEAD_MS = 250;
-/** How early a timer may fire and still count as its tick. */
-const EARLY_FIRE_MS = 3;
+/** How far past a tick's instant the model clock is read for its second (see secondAt). */
+const BOUNDARY_SLACK_MS = 3;
 
 interface StreamState {
   readonly spec: StreamSpec;
@@ -94,13 +94,14 @@ export class WsServer implements ConnectionHost {
   }
 
   /**
-   * The model second at wall-clock instant `due`, a second boundary (the model clock may be
-   * injected). The two clocks are read one after the other, so the sum can land a ms short of the
-   * boundary: read a few ms after it, or the tick would send the ending second again and skip the
-   * new one (seen once a minute or so before this slack).
+   * The model second at wall-clock instant `due`, a tick's instant (the model clock may be
+   * injected), whether read ahead of it (pre-rendering) or from a timer that fired a little early.
+   * The two clocks are read one after the other, so the sum can land a ms short of the boundary:
+   * read a few ms after it, or the tick would send the ending second again and skip the new one
+   * (seen once a minute or so before this slack).
    */
   private secondAt(due: number): number {
-    return quantize(this.now() + Math.max(0, due - Date.now()) + EARLY_FIRE_MS);
+    return quantize(this.now() + Math.max(0, due - Date.now()) + BOUNDARY_SLACK_MS);
   }
 
   attach(server: Server): void {
@@ -240,10 +241,7 @@ export class WsServer implements ConnectionHost {
 
   private tick(due: number): void {
     this.tickNo++;
-    // A timer may fire a few ms before its instant by the wall clock: it renders the second it was
-    // set for, not the one ending.
-    const early = Math.min(EARLY_FIRE_MS, Math.max(0, due - Date.now()));
-    const t = quantize(this.now() + early);
+    const t = this.secondAt(due);
     const prepared = this.prepared;
     this.prepared = undefined;
     // Streams that came due since the frames were prepared (a new subscription) render now.
