@@ -3,6 +3,7 @@ import {
   budgetedIntervalMs,
   CaptureBase,
   type KeyedThrottle,
+  type PublishOptions,
   requestWeight,
   runConcurrently,
   type CaptureBaseDeps,
@@ -31,6 +32,15 @@ const KLINE_WORKERS = 4;
  * reconnect, a dropped frame) and REST fetches it.
  */
 const KLINE_STREAM_GRACE_MS = 10_000;
+
+/** One kline series: a symbol's candles of one interval. */
+const seriesKey = (symbol: string, interval: string): string => `${symbol} ${interval}`;
+
+/** Candles are keyed by symbol and never move backwards within their series. */
+const KLINE_PUBLISH: PublishOptions<typeof TOPICS.spotKline> = {
+  keyOf: (r) => r.symbol,
+  seriesOf: (r) => seriesKey(r.symbol, r.interval),
+};
 
 export interface SpotCaptureDeps extends CaptureBaseDeps {
   config: Pick<
@@ -171,7 +181,7 @@ export class SpotCapture extends CaptureBase {
     for (const r of records) {
       const series = this.deps.config.SPOT_KLINES.find((k) => k.interval === r.interval);
       if (series === undefined) continue;
-      const key = `${r.symbol} ${r.interval}`;
+      const key = seriesKey(r.symbol, r.interval);
       const expected = next.get(key) ?? this.nextOpen(key, series);
       if (r.openTime < expected) continue; // REST had it first
       if (r.openTime === expected && !this.repairing.has(key)) {
@@ -185,16 +195,16 @@ export class SpotCapture extends CaptureBase {
     const sent = await this.publishStreamed(
       TOPICS.spotKline,
       inOrder,
-      { keyOf: (r) => r.symbol, seriesOf: (r) => `${r.symbol} ${r.interval}` },
+      KLINE_PUBLISH,
       `${this.symbols.length} symbols (streams)`,
     );
     // Only candles Kafka took count as had: a failed send leaves them to the REST loop.
-    if (sent) for (const r of inOrder) this.noteCandle(`${r.symbol} ${r.interval}`, r.openTime);
+    if (sent) for (const r of inOrder) this.noteCandle(seriesKey(r.symbol, r.interval), r.openTime);
   }
 
   /** Fetches a series from `from` on over REST, once at a time per series. */
   private repairCandles(symbol: string, series: KlineSeries, from: number): void {
-    const key = `${symbol} ${series.interval}`;
+    const key = seriesKey(symbol, series.interval);
     const signal = this.signal;
     if (this.repairing.has(key) || signal === undefined || signal.aborted) return;
     this.repairing.add(key);
@@ -302,7 +312,7 @@ export class SpotCapture extends CaptureBase {
     for (const series of this.deps.config.SPOT_KLINES) {
       const sweepMs = this.klineSweepMs(series);
       for (const symbol of this.symbols) {
-        const key = `${symbol} ${series.interval}`;
+        const key = seriesKey(symbol, series.interval);
         if (this.repairing.has(key)) continue;
         const nextOpen = this.nextOpen(key, series);
         // Due once the candle after the last published one has closed, and the sweep allows it.
@@ -331,12 +341,9 @@ export class SpotCapture extends CaptureBase {
         interval: series.interval,
         closedBefore: captureTime,
       });
-      await this.publisher.publish(TOPICS.spotKline, mapped, {
-        keyOf: (r) => r.symbol,
-        seriesOf: (r) => `${r.symbol} ${r.interval}`,
-      });
+      await this.publisher.publish(TOPICS.spotKline, mapped, KLINE_PUBLISH);
       const newest = mapped.records.at(-1);
-      if (newest !== undefined) this.noteCandle(`${symbol} ${series.interval}`, newest.openTime);
+      if (newest !== undefined) this.noteCandle(seriesKey(symbol, series.interval), newest.openTime);
       if (newest === undefined || mapped.records.length + mapped.rejected.length < KLINE_PAGE - 1) return;
       startTime = newest.openTime + series.intervalMs;
     }
