@@ -1,62 +1,19 @@
 // The three capture stages against the Binance simulator over real HTTP, publishing to real Kafka
 // with the registry: normal operation, and the failures Binance and its CDN produce.
-import { randomUUID } from 'node:crypto';
 import { BinanceRestClient, type Product } from '@marketpipe/binance';
-import { startSimulator, type Simulator } from '@marketpipe/binance-sim';
-import { KafkaBus, KAFKA_CONFIG, type BusMessage } from '@marketpipe/bus';
+import { startSimulator } from '@marketpipe/binance-sim';
 import { CAPTURE_FUTURES_CONFIG, FuturesCapture } from '@marketpipe/capture-futures';
 import { CAPTURE_OPTIONS_CONFIG, OptionsCapture } from '@marketpipe/capture-options';
 import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
 import { contractViolation } from '@marketpipe/contracts';
-import { createLogger, parseConfig } from '@marketpipe/runtime';
+import { parseConfig } from '@marketpipe/runtime';
 import { Registry } from 'prom-client';
+import { captureHarness } from './capture-harness';
 import { sleep, until } from './wait';
 
-const logger = createLogger('capture-itest', 'silent');
-
 describe('capture services against the simulator, publishing to Kafka', () => {
-  let sim: Simulator;
-  let bus: KafkaBus;
-  const received: BusMessage[] = [];
-  let stopConsumer: () => Promise<void>;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0, universe: 'default', seed: 7 });
-    bus = new KafkaBus({
-      config: parseConfig(KAFKA_CONFIG, { ...process.env, KAFKA_TOPIC_PARTITIONS: '3' }),
-      clientId: 'capture-itest',
-      logger,
-    });
-    await bus.start();
-    const sub = await bus.subscribe({
-      groupId: `capture-itest-${randomUUID()}`,
-      topics: ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'],
-      handler: (m) => void received.push(m),
-    });
-    stopConsumer = () => sub.stop();
-  });
-
-  afterAll(async () => {
-    await stopConsumer();
-    await bus.stop();
-    await sim.close();
-  });
-
-  function client(
-    product: Product,
-    metrics: Registry,
-    extra: Partial<ConstructorParameters<typeof BinanceRestClient>[0]> = {},
-  ): BinanceRestClient {
-    return new BinanceRestClient({
-      product,
-      baseUrl: sim.url,
-      logger,
-      metrics,
-      timeoutMs: 1_000,
-      retries: 1,
-      ...extra,
-    });
-  }
+  const h = captureHarness('capture-itest', { seed: 7, kafkaEnv: { ...process.env, KAFKA_TOPIC_PARTITIONS: '3' } });
+  const { received, client, logger } = h;
 
   it('publishes valid spot tickers, closed candles, futures tickers and options chains for the default universe', async () => {
     const metrics = new Registry();
@@ -65,7 +22,7 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     const captures = [
       new SpotCapture({
         client: client('spot', metrics),
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_SPOT_CONFIG, {
@@ -76,14 +33,14 @@ describe('capture services against the simulator, publishing to Kafka', () => {
       }),
       new FuturesCapture({
         client: client('futures', metrics),
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_FUTURES_CONFIG, { CAPTURE_MODE: 'rest', FUTURES_TICKER_INTERVAL_MS: '500' }),
       }),
       new OptionsCapture({
         client: client('options', metrics),
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_OPTIONS_CONFIG, { CAPTURE_MODE: 'rest', OPTIONS_CHAIN_INTERVAL_MS: '1000' }),
@@ -148,21 +105,21 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     const captures = [
       new SpotCapture({
         client: clients[0] as BinanceRestClient,
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_SPOT_CONFIG, { CAPTURE_MODE: 'rest', SPOT_SYMBOLS: 'ALL', SPOT_KLINES: '1m:0' }),
       }),
       new FuturesCapture({
         client: clients[1] as BinanceRestClient,
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_FUTURES_CONFIG, { CAPTURE_MODE: 'rest', FUTURES_SYMBOLS: 'ALL' }),
       }),
       new OptionsCapture({
         client: clients[2] as BinanceRestClient,
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_OPTIONS_CONFIG, { CAPTURE_MODE: 'rest', OPTIONS_UNDERLYINGS: 'ALL' }),
@@ -191,11 +148,11 @@ describe('capture services against the simulator, publishing to Kafka', () => {
   }, 90_000);
 
   it('rides out a 429 storm without a single 418, waiting as Retry-After says', async () => {
-    sim.resetStats();
-    sim.resetLimits();
+    h.sim.resetStats();
+    h.sim.resetLimits();
     const metrics = new Registry();
     const c = client('spot', metrics);
-    sim.addFault({ kind: 'storm429', product: 'spot', retryAfterSec: 2, durationMs: 5_000 });
+    h.sim.addFault({ kind: 'storm429', product: 'spot', retryAfterSec: 2, durationMs: 5_000 });
     const started = Date.now();
     const results: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -206,7 +163,7 @@ describe('capture services against the simulator, publishing to Kafka', () => {
         ),
       );
     }
-    const stats = sim.stats();
+    const stats = h.sim.stats();
     expect(stats.byStatus['418'] ?? 0).toBe(0);
     expect(results[0]).toBe('RateLimitedError');
     expect(results.at(-1)).toBe('ok');
@@ -217,14 +174,14 @@ describe('capture services against the simulator, publishing to Kafka', () => {
   });
 
   it('opens the breaker on a 5xx burst, keeps the request count bounded, and publishes again after recovery', async () => {
-    sim.resetStats();
-    sim.clearFaults();
+    h.sim.resetStats();
+    h.sim.clearFaults();
     const metrics = new Registry();
     const c = client('spot', metrics, { retries: 0, breaker: { resetTimeoutMs: 1_000, volumeThreshold: 3 } });
     const controller = new AbortController();
     const capture = new SpotCapture({
       client: c,
-      bus,
+      bus: h.bus,
       logger,
       metrics,
       config: parseConfig(CAPTURE_SPOT_CONFIG, {
@@ -234,10 +191,10 @@ describe('capture services against the simulator, publishing to Kafka', () => {
       }),
     });
     await capture.start(controller.signal);
-    sim.addFault({ kind: 'status', status: 503, product: 'spot', path: '/api/v3/ticker/*', durationMs: 4_000 });
-    const before = sim.stats().byPath['/api/v3/ticker/24hr']?.count ?? 0;
+    h.sim.addFault({ kind: 'status', status: 503, product: 'spot', path: '/api/v3/ticker/*', durationMs: 4_000 });
+    const before = h.sim.stats().byPath['/api/v3/ticker/24hr']?.count ?? 0;
     await sleep(4_000);
-    const during = (sim.stats().byPath['/api/v3/ticker/24hr']?.count ?? 0) - before;
+    const during = (h.sim.stats().byPath['/api/v3/ticker/24hr']?.count ?? 0) - before;
     // At 10 polls/s an unguarded client would have sent ~40; the breaker lets through the first
     // failures and one half-open probe per second.
     expect(during).toBeLessThanOrEqual(12);
@@ -254,13 +211,13 @@ describe('capture services against the simulator, publishing to Kafka', () => {
   });
 
   it('rejects malformed, truncated and wrongly typed payloads, counts them and publishes nothing invalid', async () => {
-    sim.clearFaults();
+    h.sim.clearFaults();
     const metrics = new Registry();
     const c = client('spot', metrics, { retries: 0, breaker: { volumeThreshold: 1000 } });
     const controller = new AbortController();
     const capture = new SpotCapture({
       client: c,
-      bus,
+      bus: h.bus,
       logger,
       metrics,
       config: parseConfig(CAPTURE_SPOT_CONFIG, {
@@ -271,9 +228,9 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     });
     await capture.start(controller.signal);
     const since = Date.now();
-    sim.addFault({ kind: 'malformed', product: 'spot', path: '/api/v3/ticker/*', count: 2 });
-    sim.addFault({ kind: 'truncate', product: 'spot', path: '/api/v3/ticker/*', count: 2 });
-    sim.addFault({
+    h.sim.addFault({ kind: 'malformed', product: 'spot', path: '/api/v3/ticker/*', count: 2 });
+    h.sim.addFault({ kind: 'truncate', product: 'spot', path: '/api/v3/ticker/*', count: 2 });
+    h.sim.addFault({
       kind: 'wrongTypes',
       product: 'spot',
       path: '/api/v3/ticker/*',
@@ -298,10 +255,10 @@ describe('capture services against the simulator, publishing to Kafka', () => {
   });
 
   it('trips the timeout on a hanging endpoint', async () => {
-    sim.clearFaults();
+    h.sim.clearFaults();
     const metrics = new Registry();
     const c = client('futures', metrics, { retries: 0, timeoutMs: 500 });
-    sim.addFault({ kind: 'hang', product: 'futures', path: '/fapi/v1/premiumIndex', count: 1 });
+    h.sim.addFault({ kind: 'hang', product: 'futures', path: '/fapi/v1/premiumIndex', count: 1 });
     const started = Date.now();
     const err = await c.get('premiumIndex').catch((e: unknown) => e);
     expect((err as Error).name).toBe('TransportError');

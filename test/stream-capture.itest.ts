@@ -2,19 +2,15 @@
 // from the streams with no ticker polling; a dropped connection resumes, is repaired from REST and
 // never moves a series backwards; in auto mode a refused stream falls back to REST polling and
 // returns to streaming.
-import { randomUUID } from 'node:crypto';
-import { BinanceRestClient, type Product } from '@marketpipe/binance';
-import { startSimulator, type Simulator } from '@marketpipe/binance-sim';
-import { KafkaBus, KAFKA_CONFIG, type BusMessage } from '@marketpipe/bus';
+import type { BusMessage } from '@marketpipe/bus';
 import { CAPTURE_FUTURES_CONFIG, FuturesCapture } from '@marketpipe/capture-futures';
 import { CAPTURE_OPTIONS_CONFIG, OptionsCapture } from '@marketpipe/capture-options';
 import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
 import { contractViolation } from '@marketpipe/contracts';
-import { createLogger, parseConfig } from '@marketpipe/runtime';
+import { parseConfig } from '@marketpipe/runtime';
 import { Registry } from 'prom-client';
+import { captureHarness } from './capture-harness';
 import { sleep, until } from './wait';
-
-const logger = createLogger('stream-capture-itest', 'silent');
 
 const SPOT = ['ADAUSDT', 'BNBUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
 const UNDERLYINGS = ['BNBUSDT', 'BTCUSDT', 'DOGEUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
@@ -28,41 +24,17 @@ function sourceOf(m: BusMessage): string {
 }
 
 describe('captures on WebSocket streams, publishing to Kafka', () => {
-  let sim: Simulator;
-  let bus: KafkaBus;
-  const received: BusMessage[] = [];
-  let stopConsumer: () => Promise<void>;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0, universe: 'default', seed: 11 });
-    bus = new KafkaBus({ config: parseConfig(KAFKA_CONFIG, process.env), clientId: 'stream-itest', logger });
-    await bus.start();
-    const sub = await bus.subscribe({
-      groupId: `stream-itest-${randomUUID()}`,
-      topics: ['market.spot.ticker', 'market.spot.kline', 'market.futures.ticker', 'market.options.chain'],
-      handler: (m) => void received.push(m),
-    });
-    stopConsumer = () => sub.stop();
-  });
-
-  afterAll(async () => {
-    await stopConsumer();
-    await bus.stop();
-    await sim.close();
-  });
-
-  function client(product: Product, metrics: Registry): BinanceRestClient {
-    return new BinanceRestClient({ product, baseUrl: sim.url, logger, metrics, timeoutMs: 1_000, retries: 1 });
-  }
+  const h = captureHarness('stream-itest', { seed: 11 });
+  const { received, client, logger } = h;
 
   function env(mode: string): Record<string, string> {
     return {
       CAPTURE_MODE: mode,
       SPOT_KLINES: '1m:0',
       STREAM_SILENCE_MS: '3000',
-      BINANCE_SPOT_WS_URL: sim.wsUrl,
-      BINANCE_FUTURES_WS_URL: sim.wsUrl,
-      BINANCE_OPTIONS_WS_URL: sim.wsUrl,
+      BINANCE_SPOT_WS_URL: h.sim.wsUrl,
+      BINANCE_FUTURES_WS_URL: h.sim.wsUrl,
+      BINANCE_OPTIONS_WS_URL: h.sim.wsUrl,
     };
   }
 
@@ -85,21 +57,21 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
     const captures = [
       new SpotCapture({
         client: client('spot', metrics),
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_SPOT_CONFIG, env('ws')),
       }),
       new FuturesCapture({
         client: client('futures', metrics),
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_FUTURES_CONFIG, env('ws')),
       }),
       new OptionsCapture({
         client: client('options', metrics),
-        bus,
+        bus: h.bus,
         logger,
         metrics,
         config: parseConfig(CAPTURE_OPTIONS_CONFIG, { ...env('ws'), OPTIONS_CHAIN_INTERVAL_MS: '1000' }),
@@ -107,7 +79,7 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
     ];
     try {
       for (const c of captures) await c.start(controller.signal);
-      sim.resetStats();
+      h.sim.resetStats();
       const fresh = () => received.filter((m) => m.timestamp >= since);
       const fromStream = (topic: string, key: string) =>
         fresh().some((m) => m.topic === topic && m.key === key && sourceOf(m).endsWith('.ws'));
@@ -126,12 +98,12 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
       );
       for (const m of fresh()) expect(contractViolation(m.topic, m.value)).toBeUndefined();
       // Tickers came from the streams: no ticker, premiumIndex or mark request since start-up.
-      const polled = Object.keys(sim.stats().byPath).filter((p) => /ticker|premiumIndex|mark/.test(p));
+      const polled = Object.keys(h.sim.stats().byPath).filter((p) => /ticker|premiumIndex|mark/.test(p));
       expect(polled).toEqual([]);
 
       // Drop every connection: streaming resumes, the gap is filled from REST once per product.
       const dropAt = Date.now();
-      sim.wsFault({ kind: 'drop' });
+      h.sim.wsFault({ kind: 'drop' });
       await until(
         'streamed spot and futures records after the drop',
         () =>
@@ -149,7 +121,7 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
       expect(resumedMs).toBeLessThan(2_000 + 1_000); // reconnect within 2 s, plus one conflation interval
       await until(
         'a gap repair from REST',
-        () => Object.keys(sim.stats().byPath).some((p) => p.startsWith('/api/v3/ticker/24hr')),
+        () => Object.keys(h.sim.stats().byPath).some((p) => p.startsWith('/api/v3/ticker/24hr')),
         10_000,
       );
       const repairs = await metrics.getSingleMetric('marketpipe_stream_gap_repairs_total')?.get();
@@ -168,7 +140,7 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
     const controller = new AbortController();
     const spot = new SpotCapture({
       client: client('spot', metrics),
-      bus,
+      bus: h.bus,
       logger,
       metrics,
       config: parseConfig(CAPTURE_SPOT_CONFIG, env('ws')),
@@ -182,7 +154,7 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
     if (60_000 - (Date.now() % 60_000) < 5_000) await sleep(5_000);
     try {
       await spot.start(controller.signal);
-      sim.resetStats();
+      h.sim.resetStats();
       const started = Date.now();
       // The first candle to close after the streams started comes from the stream, for every symbol.
       const first = started - (started % 60_000);
@@ -195,22 +167,22 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
         expect(sourceOf(m)).toBe('binance.spot.ws');
         expect(contractViolation(m.topic, m.value)).toBeUndefined();
       }
-      expect(Object.keys(sim.stats().byPath).filter((p) => p.startsWith('/api/v3/klines'))).toEqual([]);
+      expect(Object.keys(h.sim.stats().byPath).filter((p) => p.startsWith('/api/v3/klines'))).toEqual([]);
 
       // Spot streams refused across the next candle's close: that candle comes from REST once the
       // streams' grace passed, and every series stays contiguous and in order.
       const second = first + 60_000;
       const boundary = second + 60_000;
       await sleep(Math.max(0, boundary - 3_000 - Date.now()));
-      sim.wsFault({ kind: 'refuse', product: 'spot', durationMs: 8_000 });
-      sim.wsFault({ kind: 'drop', product: 'spot' });
+      h.sim.wsFault({ kind: 'refuse', product: 'spot', durationMs: 8_000 });
+      h.sim.wsFault({ kind: 'drop', product: 'spot' });
       await until(
         () => `1m candles opening ${new Date(second).toISOString()}; have ${[...have(second)].join(', ')}`,
         () => SPOT.every((s) => have(second).has(s)),
         40_000,
       );
       expect(candles(second).some((m) => sourceOf(m) === 'binance.spot.rest')).toBe(true);
-      expect(Object.keys(sim.stats().byPath).some((p) => p.startsWith('/api/v3/klines'))).toBe(true);
+      expect(Object.keys(h.sim.stats().byPath).some((p) => p.startsWith('/api/v3/klines'))).toBe(true);
       const series = new Map<string, number[]>();
       for (const m of received.filter((x) => x.topic === 'market.spot.kline' && x.timestamp >= started)) {
         const list = series.get(m.key) ?? [];
@@ -229,7 +201,7 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
     const controller = new AbortController();
     const capture = new SpotCapture({
       client: client('spot', metrics),
-      bus,
+      bus: h.bus,
       logger,
       metrics,
       config: parseConfig(CAPTURE_SPOT_CONFIG, { ...env('auto'), SPOT_TICKER_INTERVAL_MS: '500' }),
@@ -241,8 +213,8 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
         received.some((m) => m.timestamp > after && m.topic === 'market.spot.ticker' && sourceOf(m) === source);
       await until('streamed spot records', () => spot('binance.spot.ws', since), 15_000);
       const outage = Date.now();
-      sim.wsFault({ kind: 'refuse', durationMs: 6_000 });
-      sim.wsFault({ kind: 'drop', product: 'spot' });
+      h.sim.wsFault({ kind: 'refuse', durationMs: 6_000 });
+      h.sim.wsFault({ kind: 'drop', product: 'spot' });
       await until('REST polling while the streams are refused', () => spot('binance.spot.rest', outage + 500), 10_000);
       await until('streaming again after the refusal ends', () => spot('binance.spot.ws', outage + 6_000), 30_000);
       const back = Date.now();
