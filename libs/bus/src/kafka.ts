@@ -127,12 +127,17 @@ export class KafkaBus implements Bus {
       const admin = this.kafka.admin();
       await admin.connect();
       try {
-        const { mismatched } = await ensureTopics(admin, {
+        const { mismatched, misconfigured } = await ensureTopics(admin, {
           partitions: config.KAFKA_TOPIC_PARTITIONS,
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
         });
         for (const problem of mismatched)
           this.options.logger.warn({ problem }, 'topic partition count differs from KAFKA_TOPIC_PARTITIONS');
+        for (const problem of misconfigured)
+          this.options.logger.warn(
+            { problem },
+            `topic ${problem.slice(0, problem.indexOf(':'))} differs from its retention/compaction policy; \`marketpipe topics --create\` aligns it`,
+          );
       } finally {
         await admin.disconnect();
       }

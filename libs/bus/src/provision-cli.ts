@@ -21,6 +21,7 @@ async function main(): Promise<number> {
     { created: result.created, schemaIds: Object.fromEntries(result.schemaIds) },
     `${result.created.length} topics created, ${result.schemaIds.size} schemas registered`,
   );
+  for (const problem of result.misconfigured) logger.info({ problem }, 'topic configs aligned with their policy');
   if (result.mismatched.length > 0) {
     // Co-partitioning by symbol needs every input topic at the same partition count.
     logger.error(

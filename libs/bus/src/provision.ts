@@ -11,7 +11,7 @@ import { defineConfig, SERVICE_CONFIG, type Logger } from '@marketpipe/runtime';
 import type { Admin } from 'kafkajs';
 import { createKafka, registryConfig } from './kafka';
 import { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
-import { ensureTopics } from './topic-admin';
+import { alignTopicConfigs, ensureTopics, inspectTopics, topicConfigs } from './topic-admin';
 
 /** What the provisioning entry point reads: the Kafka/registry variables and the log level. */
 // Annotated: the inferred type would name pino's level type, which this package cannot export.
@@ -24,19 +24,25 @@ export interface TopicProvisioning {
   created: string[];
   /** Contract topics whose partition count differs from KAFKA_TOPIC_PARTITIONS. */
   mismatched: string[];
+  /** Topics whose retention/compaction configs differed from their policy (provision aligns them). */
+  misconfigured: string[];
 }
 
-/** Creates the missing contract topics and DLQs with the configured layout (existing ones stay). */
+/**
+ * Creates the missing contract topics and DLQs with the configured layout and aligns the
+ * retention/compaction configs of existing ones (a config change moves no data; a partition count
+ * is never changed).
+ */
 export async function provisionTopics(
   admin: Admin,
   config: Pick<KafkaConfig, 'KAFKA_TOPIC_PARTITIONS' | 'KAFKA_REPLICATION_FACTOR'>,
   topics: readonly TopicName[] = ALL_TOPICS,
 ): Promise<TopicProvisioning> {
-  return ensureTopics(
-    admin,
-    { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
-    topics,
-  );
+  const layout = { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR };
+  const result = await ensureTopics(admin, layout, topics);
+  if (result.misconfigured.length > 0)
+    await alignTopicConfigs(admin, await inspectTopics(admin, topicConfigs(layout, topics)));
+  return result;
 }
 
 /** Registers every contract's value schema under `<topic>-value`; returns the schema id per topic. */

@@ -1,4 +1,12 @@
-import { ALL_TOPICS, dlqTopic, TOPIC_RETENTION, type TopicName } from '@marketpipe/contracts';
+import {
+  ALL_TOPICS,
+  DLQ_POLICY,
+  dlqTopic,
+  isTopicName,
+  TOPIC_POLICY,
+  topicConfigEntries,
+  type TopicName,
+} from '@marketpipe/contracts';
 import { ConfigResourceTypes, ConfigSource, type Admin, type ITopicConfig } from 'kafkajs';
 
 export interface TopicLayout {
@@ -10,53 +18,53 @@ export interface TopicLayout {
 export function topicConfigs(layout: TopicLayout, topics: readonly TopicName[] = ALL_TOPICS): ITopicConfig[] {
   const out: ITopicConfig[] = [];
   for (const topic of topics) {
-    const retention = TOPIC_RETENTION[topic];
     out.push({
       topic,
       numPartitions: layout.partitions,
       replicationFactor: layout.replicationFactor,
-      configEntries: [
-        { name: 'cleanup.policy', value: retention.cleanupPolicy },
-        { name: 'retention.ms', value: String(retention.retentionMs) },
-      ],
+      configEntries: topicConfigEntries(TOPIC_POLICY[topic]),
     });
     out.push({
       topic: dlqTopic(topic),
       numPartitions: 1,
       replicationFactor: layout.replicationFactor,
-      configEntries: [
-        { name: 'cleanup.policy', value: 'delete' },
-        { name: 'retention.ms', value: String(14 * 24 * 3600_000) },
-      ],
+      configEntries: topicConfigEntries(DLQ_POLICY),
     });
   }
   return out;
 }
 
 /**
- * Creates the missing topics. Existing ones are left as they are, but an input topic whose
- * partition count differs from the layout is reported: co-partitioning by symbol is what lets one
- * consolidator instance see every source of its symbols.
+ * Creates the missing topics. Existing ones are left as they are, but reported when they differ:
+ * an input topic whose partition count differs from the layout (co-partitioning by symbol is what
+ * lets one consolidator instance see every source of its symbols), and a topic whose retention or
+ * compaction configs differ from its policy (compaction that never runs makes every restart read
+ * the whole retention). `marketpipe topics --create` aligns the configs; a service only warns.
  */
 export async function ensureTopics(
   admin: Admin,
   layout: TopicLayout,
   topics: readonly TopicName[] = ALL_TOPICS,
-): Promise<{ created: string[]; mismatched: string[] }> {
+): Promise<{ created: string[]; mismatched: string[]; misconfigured: string[] }> {
   const wanted = topicConfigs(layout, topics);
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t.topic));
   if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
   const mismatched: string[] = [];
-  const present = topics.filter((t) => existing.has(t));
+  const misconfigured: string[] = [];
+  const present = wanted.filter((t) => existing.has(t.topic));
   if (present.length > 0) {
-    const meta = await admin.fetchTopicMetadata({ topics: [...present] });
-    for (const t of meta.topics) {
-      if (t.partitions.length !== layout.partitions)
-        mismatched.push(`${t.name} has ${t.partitions.length} partitions, expected ${layout.partitions}`);
+    for (const s of await inspectTopics(admin, present)) {
+      if (isTopicName(s.topic) && s.partitions !== layout.partitions)
+        mismatched.push(`${s.topic} has ${s.partitions} partitions, expected ${layout.partitions}`);
+      const diff = Object.entries(s.configDiff);
+      if (diff.length > 0)
+        misconfigured.push(
+          `${s.topic}: ${diff.map(([name, [found, want]]) => `${name}=${found ?? 'default'} (want ${want})`).join(', ')}`,
+        );
     }
   }
-  return { created: missing.map((t) => t.topic), mismatched };
+  return { created: missing.map((t) => t.topic), mismatched, misconfigured };
 }
 
 /** One topic as found on the cluster, beside what marketpipe wants. */

@@ -5,11 +5,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ALL_TOPICS, dlqTopic, valueSubject } from '@marketpipe/contracts';
 import { parseConfig } from '@marketpipe/runtime';
-import type { Admin } from 'kafkajs';
-import { provisionSchemas, provisionTopics, PROVISION_CONFIG } from '../src';
+import { ConfigSource, type Admin } from 'kafkajs';
+import { provisionSchemas, provisionTopics, PROVISION_CONFIG, topicConfigs } from '../src';
 
-function fakeAdmin(existing: Record<string, number>): { admin: Admin; created: string[] } {
+/**
+ * A fake admin over `existing` (topic → partitions) whose topics carry the configs `configs`
+ * gives them (by default every entry its policy wants, so only what a test changes differs).
+ */
+function fakeAdmin(
+  existing: Record<string, number>,
+  configs: Record<string, Record<string, string>> = {},
+): { admin: Admin; created: string[]; altered: Map<string, Record<string, string>> } {
   const created: string[] = [];
+  const altered = new Map<string, Record<string, string>>();
+  const wanted = new Map(
+    topicConfigs({ partitions: 6, replicationFactor: 1 }).map((t) => [
+      t.topic,
+      Object.fromEntries((t.configEntries ?? []).map((e) => [e.name, e.value])),
+    ]),
+  );
   const admin = {
     listTopics: async () => Object.keys(existing),
     createTopics: async ({ topics }: { topics: { topic: string }[] }) => {
@@ -22,8 +36,25 @@ function fakeAdmin(existing: Record<string, number>): { admin: Admin; created: s
         partitions: Array.from({ length: existing[name] ?? 0 }, (_, i) => ({ partitionId: i })),
       })),
     }),
+    describeConfigs: async ({ resources }: { resources: { name: string }[] }) => ({
+      resources: resources.map(({ name }) => ({
+        resourceName: name,
+        configEntries: Object.entries({ ...wanted.get(name), ...configs[name] }).map(([configName, configValue]) => ({
+          configName,
+          configValue,
+          configSource: ConfigSource.TOPIC_CONFIG,
+        })),
+      })),
+    }),
+    alterConfigs: async ({
+      resources,
+    }: {
+      resources: { name: string; configEntries: { name: string; value: string }[] }[];
+    }) => {
+      for (const r of resources) altered.set(r.name, Object.fromEntries(r.configEntries.map((e) => [e.name, e.value])));
+    },
   } as unknown as Admin;
-  return { admin, created };
+  return { admin, created, altered };
 }
 
 describe('provisionTopics', () => {
@@ -41,6 +72,25 @@ describe('provisionTopics', () => {
     const result = await provisionTopics(admin, { KAFKA_TOPIC_PARTITIONS: 6, KAFKA_REPLICATION_FACTOR: 1 });
     expect(created.sort()).toEqual(ALL_TOPICS.map(dlqTopic).sort());
     expect(result.mismatched).toEqual(['market.spot.ticker has 3 partitions, expected 6']);
+    expect(result.misconfigured).toEqual([]);
+  });
+
+  it('names a topic whose compaction configs are Kafka defaults, and aligns only that one', async () => {
+    const existing = Object.fromEntries([...ALL_TOPICS, ...ALL_TOPICS.map(dlqTopic)].map((t) => [t, 6]));
+    const { admin, altered } = fakeAdmin(existing, {
+      'unified-market': { 'segment.ms': '604800000', 'min.cleanable.dirty.ratio': '0.5', 'compression.type': 'lz4' },
+    });
+    const result = await provisionTopics(admin, { KAFKA_TOPIC_PARTITIONS: 6, KAFKA_REPLICATION_FACTOR: 1 });
+    expect(result.misconfigured).toEqual([
+      'unified-market: segment.ms=604800000 (want 60000), min.cleanable.dirty.ratio=0.5 (want 0.1)',
+    ]);
+    expect([...altered.keys()]).toEqual(['unified-market']);
+    // AlterConfigs replaces the whole set: the operator's own override survives the alignment.
+    expect(altered.get('unified-market')).toMatchObject({
+      'segment.ms': '60000',
+      'min.cleanable.dirty.ratio': '0.1',
+      'compression.type': 'lz4',
+    });
   });
 });
 

@@ -34,22 +34,87 @@ export type RecordName = (typeof TOPIC_RECORD)[TopicName];
 
 export const ALL_TOPICS: readonly TopicName[] = Object.values(TOPICS);
 
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+/** How a topic is kept on the broker. */
+export interface TopicPolicy {
+  cleanupPolicy: 'compact,delete' | 'delete';
+  retentionMs: number;
+  /**
+   * Broker topic configs beyond cleanup.policy and retention.ms. Each is set explicitly because
+   * Kafka's defaults defeat the policy: with segment.ms at 7 days and segment.bytes at 1 GiB, a
+   * day of latest-state records sits in one active segment, which the cleaner never touches.
+   */
+  configs: Readonly<Record<string, string>>;
+}
+
 /**
- * How a topic is retained. Latest-state topics are compacted (a restarting consumer restores the
- * newest record per key quickly) and also deleted by time; kline history is never compacted
- * because every candle of a symbol shares its key.
+ * Latest-state topics (tickers, chains, analytics, unified-market): compacted so that a consumer
+ * reading a partition from the start gets about one record per key plus a bounded dirty tail, and
+ * deleted by time so a key that went quiet a day ago disappears.
+ * - segment.ms 60 s: only closed segments are cleaned, so the active segment bounds the tail.
+ * - min.cleanable.dirty.ratio 0.1: a latest-state log is almost all dirty (hundreds of keys
+ *   rewritten every second), so cleaning starts as soon as a segment closes.
+ * - min.compaction.lag.ms 0: no consumer needs superseded records (psych restores its windows
+ *   from its own checkpoint topic, not from ticker history).
+ * - max.compaction.lag.ms 5 min: a closed segment is cleaned within 5 minutes even when the dirty
+ *   ratio of a quiet topic stays under 0.1.
+ * - segment.bytes 64 MiB: a burst rolls the segment before segment.ms does.
  */
-export const TOPIC_RETENTION: Record<TopicName, { cleanupPolicy: 'compact,delete' | 'delete'; retentionMs: number }> = {
-  'market.spot.ticker': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'market.spot.kline': { cleanupPolicy: 'delete', retentionMs: 14 * 24 * 3600_000 },
-  'market.futures.ticker': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'market.options.chain': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'analytics.quantum': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'analytics.psych': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'analytics.srona': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'unified-market': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
-  'unified-market.global': { cleanupPolicy: 'compact,delete', retentionMs: 24 * 3600_000 },
+function latestState(retentionMs: number): TopicPolicy {
+  return {
+    cleanupPolicy: 'compact,delete',
+    retentionMs,
+    configs: {
+      'segment.ms': String(60_000),
+      'segment.bytes': String(64 * 1024 * 1024),
+      'min.cleanable.dirty.ratio': '0.1',
+      'min.compaction.lag.ms': '0',
+      'max.compaction.lag.ms': String(5 * 60_000),
+    },
+  };
+}
+
+/**
+ * History topics are never compacted (every candle of a series shares its key) and are deleted by
+ * time; a segment covers a twentieth of the retention so disk use overshoots it by about 5 %
+ * (a segment goes only when its newest record is past retention).
+ */
+function history(retentionMs: number): TopicPolicy {
+  return {
+    cleanupPolicy: 'delete',
+    retentionMs,
+    configs: {
+      'segment.ms': String(Math.round(retentionMs / 20)),
+      'segment.bytes': String(256 * 1024 * 1024),
+    },
+  };
+}
+
+export const TOPIC_POLICY: Record<TopicName, TopicPolicy> = {
+  'market.spot.ticker': latestState(DAY),
+  'market.spot.kline': history(14 * DAY),
+  'market.futures.ticker': latestState(DAY),
+  'market.options.chain': latestState(DAY),
+  'analytics.quantum': latestState(DAY),
+  'analytics.psych': latestState(DAY),
+  'analytics.srona': latestState(DAY),
+  'unified-market': latestState(DAY),
+  'unified-market.global': latestState(DAY),
 };
+
+/** Dead-letter topics: kept two weeks for an operator to inspect and replay. */
+export const DLQ_POLICY: TopicPolicy = history(14 * DAY);
+
+/** Every broker config a topic of `policy` must carry, cleanup.policy and retention.ms included. */
+export function topicConfigEntries(policy: TopicPolicy): { name: string; value: string }[] {
+  return [
+    { name: 'cleanup.policy', value: policy.cleanupPolicy },
+    { name: 'retention.ms', value: String(policy.retentionMs) },
+    ...Object.entries(policy.configs).map(([name, value]) => ({ name, value })),
+  ];
+}
 
 /** Confluent TopicNameStrategy: the value schema of topic T lives under subject `T-value`. */
 export function valueSubject(topic: string): string {
