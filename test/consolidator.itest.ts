@@ -61,6 +61,9 @@ function consolidator(
     config: parseConfig(CONSOLIDATOR_CONFIG, {
       CONSOLIDATOR_INSTANCE_ID: instance,
       CONSOLIDATOR_GLOBAL_INTERVAL_MS: '200',
+      // The restore reads back one cache TTL. Instances started seconds apart compare market-wide
+      // counts, so no record of the shared topics may cross that horizon in between: a day does.
+      CONSOLIDATOR_CACHE_TTL_MS: '86400000',
     }),
     groupId,
   });

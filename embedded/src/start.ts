@@ -101,7 +101,8 @@ export async function startEmbedded(
   // Consumers first, so the first captured records already find their readers.
   const consolidator = new ConsolidatorService({ ...common, store, config: parseConfig(CONSOLIDATOR_CONFIG, env) });
   const quantum = new QuantumService({ ...common, config: parseConfig(QUANTUM_CONFIG, env) });
-  const psych = new PsychService({ ...common, config: parseConfig(PSYCH_CONFIG, env) });
+  // Checkpoints outlive a process only on Kafka; on the in-memory bus they would only hold memory.
+  const psych = new PsychService({ ...common, config: { ...parseConfig(PSYCH_CONFIG, env), PSYCH_CHECKPOINT_MS: 0 } });
   const srona = new SronaService({ ...common, config: parseConfig(SRONA_CONFIG, env) });
   for (const s of [consolidator, quantum, psych, srona]) {
     await s.start(signal);

@@ -1,5 +1,6 @@
 export type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } from './port';
 export { MemoryBus, type MemoryBusOptions } from './memory';
+export { InputPositions } from './input-positions';
 export { createKafka, DLQ_HEADERS, KafkaBus, registryConfig, type DlqReason, type KafkaBusOptions } from './kafka';
 export { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
 export {

@@ -34,7 +34,22 @@ export const DLQ_HEADERS = {
   partition: 'dlq.source.partition',
   offset: 'dlq.source.offset',
   time: 'dlq.time',
+  group: 'dlq.group',
 } as const;
+
+/** One partition's restore: offsets [start, end) as they stood at assignment, records stamped from `cutoff`. */
+interface RestoreRange {
+  start: number;
+  end: number;
+  cutoff: number;
+}
+
+/** Where each assigned partition's restore starts and ends, and the group's committed offsets. */
+interface RestorePlan {
+  partitions: { topic: string; partition: number; start: string; end: number; cutoff: number }[];
+  committed: Map<string, number>;
+  records: number;
+}
 
 export type DlqReason = 'undecodable' | 'contract-violation' | 'handler-error';
 
@@ -110,6 +125,11 @@ export class KafkaBus implements Bus {
   private serde: ContractSerde | undefined;
   private readonly consumers = new Set<Consumer>();
   private stopping: Promise<void> | undefined;
+  /**
+   * Per consumer group, the committed offset of each partition (`topic:partition`) when its last
+   * rebuild began: records below it were read live before, and parked then if they were poison.
+   */
+  private readonly committed = new Map<string, Map<string, number>>();
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = createKafka(options);
@@ -175,8 +195,12 @@ export class KafkaBus implements Bus {
     });
     this.consumers.add(consumer);
     await consumer.connect();
+    const topics =
+      options.checkpoints !== undefined && !options.topics.includes(options.checkpoints.topic)
+        ? [options.checkpoints.topic, ...options.topics]
+        : [...options.topics];
     await consumer.subscribe({
-      topics: [...options.topics],
+      topics,
       fromBeginning: options.fromBeginning === true || options.replay === true,
     });
     const catchUp = options.replay === true ? this.replayOnAssignment(consumer, options) : undefined;
@@ -195,8 +219,11 @@ export class KafkaBus implements Bus {
     });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
-        await this.deliver(serde, topic as TopicName, partition, message, options);
-        catchUp?.(topic, partition, message.offset);
+        const delivered =
+          catchUp === undefined || (await catchUp.admits(topic, partition, message))
+            ? await this.deliver(serde, topic as TopicName, partition, message, options)
+            : undefined;
+        catchUp?.read(topic, partition, message.offset, delivered);
       },
     });
     await live;
@@ -209,59 +236,175 @@ export class KafkaBus implements Bus {
   }
 
   /**
-   * On every assignment: seek each assigned partition to its earliest offset and note where it ends
-   * now; `onCaughtUp` fires once every one of them has been read that far (empty ones at once).
-   * Returns the per-message progress hook.
+   * On every assignment: pause the assigned partitions, find where each one's state begins (its
+   * oldest record, or the first one inside the topic's lookback) and where it ends now, seek there
+   * and resume; `onCaughtUp` fires once every one of them has been read to its end (empty ones at
+   * once). Also notes the group's committed offsets, below which a record was already read live
+   * (and parked, if it was poison) before this rebuild. Returns the per-message progress hook.
    */
   private replayOnAssignment(
     consumer: Consumer,
     options: SubscribeOptions,
-  ): (topic: string, partition: number, offset: string) => void {
+  ): {
+    admits: (topic: string, partition: number, message: KafkaMessage) => Promise<boolean>;
+    read: (topic: string, partition: number, offset: string, delivered: BusMessage | undefined) => void;
+  } {
     let pending = new Map<string, number>();
-    /** Newest offset read per partition in this generation: the ends arrive after reading starts. */
-    let seen = new Map<string, number>();
+    /** This generation's restore range per partition: checkpoint partitions are planned first. */
+    let checkpointRanges: Promise<Map<string, RestoreRange>> = Promise.resolve(new Map());
+    let inputRanges: Promise<Map<string, RestoreRange>> = Promise.resolve(new Map());
     let generation = 0;
     const done = (): void => {
       if (pending.size === 0) options.onCaughtUp?.();
     };
+    /** Newest checkpoint position read per checkpoint partition in this generation. */
+    let positions = new Map<number, number>();
+    /** Resolves once the checkpoint partitions of this generation have been read to their end. */
+    let checkpointsRead: () => void = () => undefined;
+    const checkpointTopic = options.checkpoints?.topic;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assignment = payload.memberAssignment as Record<string, number[]>;
+      const assignment = Object.entries(payload.memberAssignment as Record<string, number[]>).filter(
+        ([, partitions]) => partitions.length > 0,
+      );
       const mine = ++generation;
-      seen = new Map();
       pending = new Map();
-      for (const [topic, partitions] of Object.entries(assignment)) {
-        for (const partition of partitions) consumer.seek({ topic, partition, offset: '-2' });
-      }
-      void (async () => {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        try {
-          const next = new Map<string, number>();
-          for (const [topic, partitions] of Object.entries(assignment)) {
-            const offsets = await admin.fetchTopicOffsets(topic);
-            for (const o of offsets) {
-              if (partitions.includes(o.partition) && Number(o.high) > Number(o.low))
-                next.set(`${topic}:${o.partition}`, Number(o.high));
-            }
+      positions = new Map();
+      const topicPartitions = assignment.map(([topic, partitions]) => ({ topic, partitions }));
+      // Fewer wasted fetches from the old positions while the new ones are looked up; records that
+      // still arrive wait for the plan in `admits` and are dropped when they lie before it.
+      consumer.pause(topicPartitions);
+      const startedAt = Date.now();
+      const checkpointParts = assignment.filter(([topic]) => topic === checkpointTopic);
+      const inputParts = assignment.filter(([topic]) => topic !== checkpointTopic);
+      let resolveCheckpoints: () => void = () => undefined;
+      const checkpointsDone = new Promise<void>((resolve) => (resolveCheckpoints = resolve));
+      checkpointsRead = resolveCheckpoints;
+      const out = new Map<string, RestoreRange>();
+      let checkpointsPlanned: () => void = () => undefined;
+      checkpointRanges = new Promise<Map<string, RestoreRange>>((resolve) => (checkpointsPlanned = () => resolve(out)));
+      const plan = async (): Promise<Map<string, RestoreRange>> => {
+        const apply = (p: RestorePlan): void => {
+          this.committed.set(
+            options.groupId,
+            new Map([...(this.committed.get(options.groupId) ?? []), ...p.committed]),
+          );
+          for (const { topic, partition, start, end, cutoff } of p.partitions) {
+            consumer.seek({ topic, partition, offset: start });
+            out.set(`${topic}:${partition}`, { start: Number(start), end, cutoff });
+            if (end > Number(start)) pending.set(`${topic}:${partition}`, end);
           }
-          if (mine !== generation) return;
-          for (const [key, target] of next) if ((seen.get(key) ?? -1) + 1 >= target) next.delete(key);
-          pending = next;
-          done();
-        } finally {
-          await admin.disconnect();
+        };
+        let records = 0;
+        if (checkpointParts.length > 0) {
+          const first = await this.restorePlan(options, checkpointParts, startedAt, () => undefined);
+          if (mine !== generation) return out;
+          apply(first);
+          records += first.records;
+          checkpointsPlanned();
+          if (pending.size === 0) resolveCheckpoints();
+          consumer.resume(checkpointParts.map(([topic, partitions]) => ({ topic, partitions })));
+          await checkpointsDone;
+          if (mine !== generation) return out;
         }
-      })().catch((err: unknown) => this.options.logger.error({ err }, 'could not read partition ends for replay'));
-    });
-    return (topic, partition, offset) => {
-      const key = `${topic}:${partition}`;
-      seen.set(key, Number(offset));
-      const target = pending.get(key);
-      if (target !== undefined && Number(offset) + 1 >= target) {
-        pending.delete(key);
+        const margin = options.checkpoints?.marginMs ?? 0;
+        const inputs = await this.restorePlan(options, inputParts, startedAt, (topic, partition) => {
+          const position = positions.get(partition);
+          const lookback = options.lookbackMs?.[topic as TopicName];
+          const since = position === undefined ? undefined : startedAt - (position - margin);
+          if (since === undefined) return lookback;
+          return lookback === undefined ? since : Math.min(since, lookback);
+        });
+        if (mine !== generation) return out;
+        apply(inputs);
+        records += inputs.records;
+        consumer.resume(inputParts.map(([topic, partitions]) => ({ topic, partitions })));
+        this.options.logger.debug(
+          { groupId: options.groupId, records, checkpoints: positions.size, planMs: Date.now() - startedAt },
+          'restoring state',
+        );
         done();
-      }
+        return out;
+      };
+      inputRanges = plan().catch((err: unknown) => {
+        this.options.logger.error({ err, groupId: options.groupId }, 'could not plan the state restore');
+        // Resumed anyway: from the committed offsets the service still works; it reports not ready.
+        consumer.resume(topicPartitions);
+        return new Map<string, RestoreRange>();
+      });
+      void inputRanges.then(() => checkpointsPlanned());
+    });
+    return {
+      admits: async (topic, partition, message) => {
+        const range = (await (topic === checkpointTopic ? checkpointRanges : inputRanges)).get(`${topic}:${partition}`);
+        if (range === undefined) return true;
+        const offset = Number(message.offset);
+        // Within the restore, a record appended late with an older stamp is outside the lookback
+        // too (offsets for times only finds the first record that new); live records all count.
+        return offset >= range.start && (offset >= range.end || Number(message.timestamp) >= range.cutoff);
+      },
+      read: (topic, partition, offset, delivered) => {
+        if (topic === checkpointTopic && delivered !== undefined && 'position' in delivered.value) {
+          positions.set(partition, Math.max(positions.get(partition) ?? -Infinity, delivered.value.position));
+        }
+        const key = `${topic}:${partition}`;
+        const target = pending.get(key);
+        if (target !== undefined && Number(offset) + 1 >= target) {
+          pending.delete(key);
+          if (topic === checkpointTopic) {
+            if (![...pending.keys()].some((k) => k.startsWith(`${checkpointTopic}:`))) checkpointsRead();
+          } else done();
+        }
+      },
     };
+  }
+
+  /** Where each assigned partition's restore starts and ends, and the group's committed offsets. */
+  private async restorePlan(
+    options: SubscribeOptions,
+    assignment: readonly (readonly [string, number[]])[],
+    now: number,
+    lookbackOf: (topic: string, partition: number) => number | undefined = (topic) =>
+      options.lookbackMs?.[topic as TopicName],
+  ): Promise<RestorePlan> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const partitions: RestorePlan['partitions'] = [];
+      let records = 0;
+      for (const [topic, owned] of assignment) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        /** Offsets for times, one lookup per distinct cutoff (partitions may differ, by their checkpoints). */
+        const byTime = new Map<number, Map<number, string>>();
+        for (const o of ends) {
+          if (!owned.includes(o.partition)) continue;
+          const lookback = lookbackOf(topic, o.partition);
+          const cutoff = lookback === undefined || !Number.isFinite(lookback) ? -Infinity : now - lookback;
+          let start = o.low;
+          if (cutoff > -Infinity) {
+            let found = byTime.get(cutoff);
+            if (found === undefined) {
+              found = new Map(
+                (await admin.fetchTopicOffsetsByTimestamp(topic, cutoff)).map((f) => [f.partition, f.offset]),
+              );
+              byTime.set(cutoff, found);
+            }
+            const timed = Number(found.get(o.partition) ?? -1);
+            // -1: no record that new; the restore of this partition is empty.
+            start = timed < 0 ? o.high : String(Math.max(timed, Number(o.low)));
+          }
+          const high = Number(o.high);
+          partitions.push({ topic, partition: o.partition, start, end: high, cutoff });
+          records += Math.max(0, high - Number(start));
+        }
+      }
+      const committed = new Map<string, number>();
+      const offsets = await admin.fetchOffsets({ groupId: options.groupId, topics: assignment.map(([t]) => t) });
+      for (const { topic, partitions: ps } of offsets)
+        for (const p of ps) if (Number(p.offset) >= 0) committed.set(`${topic}:${p.partition}`, Number(p.offset));
+      return { partitions, committed, records };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async deliver(
@@ -270,7 +413,7 @@ export class KafkaBus implements Bus {
     partition: number,
     message: KafkaMessage,
     options: SubscribeOptions,
-  ): Promise<void> {
+  ): Promise<BusMessage | undefined> {
     const key = message.key === null ? '' : message.key.toString('utf8');
     let value: unknown;
     try {
@@ -279,13 +422,14 @@ export class KafkaBus implements Bus {
     } catch (err) {
       if (err instanceof DecodeError || err instanceof ContractError) {
         await this.deadLetter(
+          options.groupId,
           topic,
           partition,
           message,
           err instanceof DecodeError ? 'undecodable' : 'contract-violation',
           err,
         );
-        return;
+        return undefined;
       }
       throw err; // registry unreachable: let kafkajs retry this message instead of parking good data
     }
@@ -300,17 +444,32 @@ export class KafkaBus implements Bus {
     try {
       await options.handler(busMessage);
     } catch (err) {
-      await this.deadLetter(topic, partition, message, 'handler-error', err);
+      await this.deadLetter(options.groupId, topic, partition, message, 'handler-error', err);
     }
+    return busMessage;
   }
 
+  /**
+   * Parks a record in `<topic>.dlq` once per source offset and consumer group: a record below the
+   * group's committed offset was parked when it was first read, so a rebuild that reads it again
+   * only counts it.
+   */
   private async deadLetter(
+    groupId: string,
     topic: TopicName,
     partition: number,
     message: KafkaMessage,
     reason: DlqReason,
     err: unknown,
   ): Promise<void> {
+    const committed = this.committed.get(groupId)?.get(`${topic}:${partition}`);
+    if (committed !== undefined && Number(message.offset) < committed) {
+      this.options.logger.debug(
+        { topic, partition, offset: message.offset, groupId, reason },
+        'record already parked by this group; not parked again',
+      );
+      return;
+    }
     const headers: IHeaders = {
       ...message.headers,
       [DLQ_HEADERS.reason]: reason,
@@ -319,13 +478,14 @@ export class KafkaBus implements Bus {
       [DLQ_HEADERS.partition]: String(partition),
       [DLQ_HEADERS.offset]: message.offset,
       [DLQ_HEADERS.time]: String(Date.now()),
+      [DLQ_HEADERS.group]: groupId,
     };
     await this.producer.send({
       topic: dlqTopic(topic),
       messages: [{ key: message.key, value: message.value, headers }],
     });
     this.options.logger.warn(
-      { topic, partition, offset: message.offset, reason, err: headers[DLQ_HEADERS.error] },
+      { topic, partition, offset: message.offset, reason, groupId, err: headers[DLQ_HEADERS.error] },
       'record sent to DLQ',
     );
     this.options.onDeadLetter?.(topic, reason);

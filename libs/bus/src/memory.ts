@@ -37,6 +37,18 @@ export interface MemoryBusOptions {
   onSkipped?: (groupId: string, topic: TopicName, count: number) => void;
 }
 
+/** Offset of the first retained record stamped at or after `time` (the log is in time order). */
+function firstAtOrAfter(log: TopicLog, time: number): number {
+  let lo = 0;
+  let hi = log.messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((log.messages[mid] as StoredMessage).timestamp < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return log.firstOffset + lo;
+}
+
 /**
  * The in-process adapter: one partition per topic, an append-only bounded log, one member per
  * consumer group. Delivery is asynchronous and ordered, like Kafka's per-partition order, so a
@@ -87,15 +99,26 @@ export class MemoryBus implements Bus {
     }
   }
 
-  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+  async subscribe(subscribed: SubscribeOptions): Promise<Subscription> {
+    // The checkpoint topic is read first: drain walks the topics in order.
+    const cp = subscribed.checkpoints?.topic;
+    const options: SubscribeOptions =
+      cp === undefined || subscribed.topics.includes(cp)
+        ? subscribed
+        : { ...subscribed, topics: [cp, ...subscribed.topics] };
     if (this.groups.has(options.groupId)) {
       throw new Error(`memory bus: consumer group ${options.groupId} already has a member (one member per group)`);
     }
     const positions = new Map<TopicName, number>();
+    const now = Date.now();
     for (const topic of options.topics) {
       const log = this.log(topic);
       const fromStart = options.fromBeginning === true || options.replay === true;
-      positions.set(topic, fromStart ? log.firstOffset : log.nextOffset);
+      const lookback = options.replay === true ? options.lookbackMs?.[topic] : undefined;
+      positions.set(
+        topic,
+        !fromStart ? log.nextOffset : lookback === undefined ? log.firstOffset : firstAtOrAfter(log, now - lookback),
+      );
     }
     const catchUp =
       options.replay === true ? new Map(options.topics.map((t) => [t, this.log(t).nextOffset])) : undefined;

@@ -32,6 +32,23 @@ export interface SubscribeOptions {
    * topics instead of resuming half-empty.
    */
   replay?: boolean;
+  /**
+   * With `replay`: how far back the state reaches in each topic, in ms before the assignment. A
+   * topic named here is read from its first record stamped at or after `now − lookback` (offsets
+   * for times, an index lookup on the broker), so a restore costs what the state needs, not what
+   * the topic retains; a topic not named is read from its oldest retained record. State that
+   * needs only the newest record per key of a compacted topic names its stale horizon here, and
+   * compaction bounds what lies within it to about one record per key plus the dirty tail.
+   */
+  lookbackMs?: Partial<Record<TopicName, number>>;
+  /**
+   * With `replay`: the stage's own checkpoint topic (StateCheckpoint records, co-partitioned with
+   * the inputs). At every assignment each assigned partition of it is read to its end first and
+   * handed to `handler`; then each input partition is read from the newest checkpoint `position`
+   * on that partition less `marginMs` (but never from before its lookback), so a restore replays
+   * what happened since the last checkpoint, not the whole horizon of the state.
+   */
+  checkpoints?: { topic: TopicName; marginMs: number };
   /** With `replay`: called when every assigned partition has been read up to where it stood at assignment. */
   onCaughtUp?: () => void;
   /** The partitions of each topic this member now owns (after every rebalance). */

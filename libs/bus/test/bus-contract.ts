@@ -166,6 +166,29 @@ export function busContractSuite(name: string, makeHarness: () => Promise<BusHar
       expect(caughtUpAt).toBe(3);
     });
 
+    it("replays only the records inside a topic's lookback", async () => {
+      const before = uniqueKey('before');
+      const inside = uniqueKey('inside');
+      await harness.bus.publish('market.spot.ticker', [{ key: before, value: spotTicker(before) }]);
+      await sleep(1_500);
+      await harness.bus.publish('market.spot.ticker', [{ key: inside, value: spotTicker(inside) }]);
+      const c = collector(new Set([before, inside]));
+      let caughtUp = false;
+      const sub = await harness.bus.subscribe({
+        groupId: uniqueKey('g'),
+        topics: ['market.spot.ticker'],
+        replay: true,
+        lookbackMs: { 'market.spot.ticker': 1_000 },
+        handler: c.handler,
+        onCaughtUp: () => (caughtUp = true),
+      });
+      await c.waitFor(1);
+      for (let i = 0; i < 300 && !caughtUp; i++) await sleep(100);
+      await sub.stop();
+      expect(caughtUp).toBe(true);
+      expect(c.received.map((m) => m.key)).toEqual([inside]);
+    });
+
     it('replays from the start again for a group that already committed its offsets', async () => {
       const key = uniqueKey();
       const groupId = uniqueKey('g');

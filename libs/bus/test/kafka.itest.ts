@@ -1,13 +1,15 @@
 import * as avro from 'avsc';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   contractSchema,
+  ContractSerde,
   createRegistryClient,
   dlqTopic,
   registerContracts,
   type TopicName,
 } from '@marketpipe/contracts';
 import { parseConfig } from '@marketpipe/runtime';
-import type { Consumer, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { DLQ_HEADERS, KAFKA_CONFIG, registryConfig, type KafkaBus } from '../src';
 import { spotTicker } from '../../contracts/test/samples';
 import { busContractSuite, collector, uniqueKey } from './bus-contract';
@@ -116,3 +118,118 @@ describe('KafkaBus dead-letter queue', () => {
     expect(parked.error).toBe('invalid record for market.spot.ticker: lastPrice: expected a finite double, got NaN');
   });
 });
+
+describe('KafkaBus bounded restore', () => {
+  let bus: KafkaBus;
+  let raw: Producer;
+  let serde: ContractSerde;
+  const topic: TopicName = 'market.spot.ticker';
+
+  beforeAll(async () => {
+    bus = testKafkaBus('marketpipe-restore-test');
+    await bus.start();
+    raw = bus.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await raw.connect();
+    const registry = registryConfig(parseConfig(KAFKA_CONFIG, process.env));
+    const client = createRegistryClient(registry);
+    serde = new ContractSerde(client, await registerContracts(client, registry, [topic]));
+  });
+
+  afterAll(async () => {
+    await raw.disconnect();
+    await bus.stop();
+  });
+
+  /** One valid record per key, stamped (CreateTime) `ageMs` ago, as if written back then. */
+  async function writeAged(records: readonly { key: string; ageMs: number }[]): Promise<void> {
+    const now = Date.now();
+    await raw.send({
+      topic,
+      messages: await Promise.all(
+        records.map(async ({ key, ageMs }) => ({
+          key,
+          value: await serde.encode(topic, { ...spotTicker(key), eventTime: now - ageMs }),
+          timestamp: String(now - ageMs),
+        })),
+      ),
+    });
+  }
+
+  async function restore(keys: Set<string>, lookbackMs: number | undefined, groupId = uniqueKey('g')) {
+    const c = collector(keys);
+    let caughtUp = false;
+    const sub = await bus.subscribe({
+      groupId,
+      topics: [topic],
+      replay: true,
+      ...(lookbackMs === undefined ? {} : { lookbackMs: { [topic]: lookbackMs } }),
+      handler: c.handler,
+      onCaughtUp: () => (caughtUp = true),
+    });
+    for (let i = 0; i < 300 && !caughtUp; i++) await sleep(100);
+    await sub.stop();
+    return { caughtUp, keys: c.received.map((m) => m.key) };
+  }
+
+  it('reads only what lies inside the lookback, and says when it has caught up', async () => {
+    const old = uniqueKey('old');
+    const mid = uniqueKey('mid');
+    const fresh = uniqueKey('fresh');
+    await writeAged([
+      { key: old, ageMs: 2 * 3600_000 },
+      { key: mid, ageMs: 30 * 60_000 },
+      { key: fresh, ageMs: 1_000 },
+    ]);
+    const keys = new Set([old, mid, fresh]);
+    const tenMinutes = await restore(keys, 10 * 60_000);
+    expect(tenMinutes).toEqual({ caughtUp: true, keys: [fresh] });
+    const anHour = await restore(keys, 3600_000);
+    expect(anHour.keys.sort()).toEqual([fresh, mid].sort());
+    const everything = await restore(keys, undefined);
+    expect(everything.keys.sort()).toEqual([fresh, mid, old].sort());
+  });
+
+  it('is caught up at once when nothing lies inside the lookback', async () => {
+    const key = uniqueKey('quiet');
+    await writeAged([{ key, ageMs: 3600_000 }]);
+    expect(await restore(new Set([key]), 60_000)).toEqual({ caughtUp: true, keys: [] });
+  });
+
+  it('parks a poison record once per group, not again when the group rebuilds', async () => {
+    const key = uniqueKey('poison');
+    const groupId = uniqueKey('g');
+    await raw.send({ topic, messages: [{ key, value: Buffer.from('not avro') }] });
+    await writeAged([{ key, ageMs: 0 }]);
+    const first = await restore(new Set([key]), 60_000, groupId);
+    expect(first.keys).toEqual([key]);
+    // The rebuild reads the poison record again; the DLQ must not get a second copy.
+    const again = await restore(new Set([key]), 60_000, groupId);
+    expect(again.keys).toEqual([key]);
+    const parked = await readDlq(bus, key);
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.group).toBe(groupId);
+  });
+});
+
+/** The DLQ records of `key` on market.spot.ticker.dlq, read from the start until its end. */
+async function readDlq(bus: KafkaBus, key: string): Promise<{ group: string }[]> {
+  const topic = dlqTopic('market.spot.ticker');
+  const admin = bus.kafka.admin();
+  await admin.connect();
+  const end = (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+  await admin.disconnect();
+  const consumer = bus.kafka.consumer({ groupId: uniqueKey('dlq-reader') });
+  const found: { group: string }[] = [];
+  let read = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      read++;
+      if (message.key?.toString() === key) found.push({ group: String(message.headers?.[DLQ_HEADERS.group]) });
+    },
+  });
+  for (let i = 0; i < 300 && read < end; i++) await sleep(100);
+  await consumer.disconnect();
+  return found;
+}

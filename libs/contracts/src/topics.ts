@@ -12,6 +12,7 @@ export const TOPICS = {
   srona: 'analytics.srona',
   unified: 'unified-market',
   global: 'unified-market.global',
+  psychState: 'state.psych',
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
@@ -28,6 +29,7 @@ export const TOPIC_RECORD = {
   'analytics.srona': 'SronaReport',
   'unified-market': 'UnifiedMarket',
   'unified-market.global': 'GlobalMetrics',
+  'state.psych': 'StateCheckpoint',
 } as const satisfies Record<TopicName, string>;
 
 export type RecordName = (typeof TOPIC_RECORD)[TopicName];
@@ -102,6 +104,9 @@ export const TOPIC_POLICY: Record<TopicName, TopicPolicy> = {
   'analytics.srona': latestState(DAY),
   'unified-market': latestState(DAY),
   'unified-market.global': latestState(DAY),
+  // A checkpoint older than the state's own horizon restores nothing, but a day keeps a stage that
+  // was stopped overnight from starting on empty windows with nothing to tell it so.
+  'state.psych': latestState(DAY),
 };
 
 /** Dead-letter topics: kept two weeks for an operator to inspect and replay. */

@@ -10,6 +10,7 @@ import type {
   SpotKline,
   SpotTicker,
   SronaReport,
+  StateCheckpoint,
   TopicName,
   TopicValues,
   UnifiedMarket,
@@ -299,6 +300,17 @@ export function globalMetrics(): GlobalMetrics {
   };
 }
 
+export function stateCheckpoint(key = 'BTCUSDT'): StateCheckpoint {
+  return {
+    stage: 'psych',
+    key,
+    position: 1_717_000_000_000,
+    savedAt: 1_717_000_000_250,
+    format: 1,
+    body: Buffer.from([1, 2, 3, 4]),
+  };
+}
+
 /** A valid sample of every topic's value. */
 export const SAMPLES: { [T in TopicName]: () => TopicValues[T] } = {
   'market.spot.ticker': () => spotTicker(),
@@ -310,4 +322,5 @@ export const SAMPLES: { [T in TopicName]: () => TopicValues[T] } = {
   'analytics.srona': () => sronaReport(),
   'unified-market': () => unifiedMarket(),
   'unified-market.global': () => globalMetrics(),
+  'state.psych': () => stateCheckpoint(),
 };

@@ -102,6 +102,9 @@ export class ConsolidatorService {
       groupId: this.deps.groupId ?? 'consolidator',
       topics: INPUT_TOPICS,
       replay: true,
+      // A symbol without an update for the cache TTL has left the cache in steady state, so its
+      // records older than that are not state; within it, compaction leaves one per key plus a tail.
+      lookbackMs: Object.fromEntries(INPUT_TOPICS.map((t) => [t, this.deps.config.CONSOLIDATOR_CACHE_TTL_MS])),
       handler: (m) => void this.apply(m),
       onAssigned: (assignment) => this.assigned(assignment),
       onCaughtUp: () => {

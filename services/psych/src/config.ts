@@ -27,6 +27,11 @@ export const PSYCH_CONFIG = defineConfig({
     parse: num({ min: 0, max: 0.1 }),
     default: '0.02',
   },
+  PSYCH_CHECKPOINT_MS: {
+    doc: 'Cadence of the window checkpoints on state.psych (a restart replays only the inputs since the last one), ms; 0 = none',
+    parse: int({ min: 0, max: 3_600_000 }),
+    default: '60000',
+  },
   PSYCH_MIN_CONFIDENCE: {
     doc: 'Below this confidence (window fill x share of weight present) a record is WARMING_UP, 0..1',
     parse: num({ min: 0, max: 1 }),

@@ -1,5 +1,5 @@
-import type { Bus, Subscription } from '@marketpipe/bus';
-import { TOPICS, type PsychState } from '@marketpipe/contracts';
+import { InputPositions, type Bus, type BusMessage, type Subscription } from '@marketpipe/bus';
+import { TOPICS, type PsychState, type StateCheckpoint } from '@marketpipe/contracts';
 import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { psychParams, type PsychConfig } from './config';
@@ -20,7 +20,20 @@ interface SymbolEntry {
   readonly computable: PsychComputable;
   /** eventTime of the last published record (−Infinity before the first). */
   emitted: number;
+  /** Partition of the symbol's inputs (the checkpoint goes to the same one). */
+  partition: number;
+  /** Windows changed since the last checkpoint. */
+  dirty: boolean;
 }
+
+/** Layout of the checkpoint body this version writes and reads (PsychComputable.toFloats). */
+const CHECKPOINT_FORMAT = 1;
+/**
+ * A restore replays the inputs from the newest checkpoint's position less this: records are
+ * stamped by their producers' clocks, so a partition's timestamps are only nearly in order.
+ */
+const CHECKPOINT_MARGIN_MS = 30_000;
+const STAGE = 'psych';
 
 /**
  * psych: keeps one PsychComputable per symbol, fed from market.spot.ticker, market.futures.ticker
@@ -34,6 +47,8 @@ export class PsychService {
   private readonly params: PsychParams;
   private subscription: Subscription | undefined;
   private loop: Loop | undefined;
+  private checkpointLoop: Loop | undefined;
+  private readonly positions = new InputPositions();
   /** True until the replay of the assigned partitions has caught up: nothing is published meanwhile. */
   private replaying = true;
   private readonly tickSeconds: Histogram;
@@ -62,7 +77,17 @@ export class PsychService {
       groupId: this.deps.groupId ?? 'psych',
       topics: [TOPICS.spotTicker, TOPICS.futuresTicker, TOPICS.spotKline],
       replay: true,
-      onAssigned: () => {
+      ...(this.deps.config.PSYCH_CHECKPOINT_MS > 0
+        ? { checkpoints: { topic: TOPICS.psychState, marginMs: CHECKPOINT_MARGIN_MS } }
+        : {}),
+      // The windows reach back this far; a candle closes a minute after its window slot opens.
+      lookbackMs: {
+        [TOPICS.spotTicker]: this.params.windowMs + this.params.sampleMs,
+        [TOPICS.futuresTicker]: this.params.windowMs + this.params.sampleMs,
+        [TOPICS.spotKline]: this.params.longWindowMs + 2 * 60_000,
+      },
+      onAssigned: (assignment) => {
+        this.positions.retain(new Set(assignment.get(TOPICS.spotTicker) ?? []));
         this.replaying = true;
         this.deps.onReady?.(false, 'rebuilding windows from the input topics');
       },
@@ -71,31 +96,104 @@ export class PsychService {
         this.deps.logger.info({ symbols: this.symbols.size }, 'psych windows rebuilt');
         this.deps.onReady?.(true, 'windows rebuilt from market.spot.ticker, market.futures.ticker, market.spot.kline');
       },
-      handler: (m) => {
-        switch (m.topic) {
-          case TOPICS.spotTicker:
-            this.entry(m.value.symbol).computable.addSpot(m.value);
-            break;
-          case TOPICS.futuresTicker:
-            this.entry(m.value.symbol).computable.addFutures(m.value);
-            break;
-          case TOPICS.spotKline:
-            if (m.value.interval === '1m') this.entry(m.value.symbol).computable.addKline(m.value);
-            break;
-          default:
-            break;
-        }
-      },
+      handler: (m) => this.ingest(m),
     });
     this.loop = every(this.deps.config.PSYCH_INTERVAL_MS, () => this.tick(), signal, this.deps.logger, 'psych');
+    if (this.deps.config.PSYCH_CHECKPOINT_MS > 0)
+      this.checkpointLoop = every(
+        this.deps.config.PSYCH_CHECKPOINT_MS,
+        () => this.checkpoint(),
+        signal,
+        this.deps.logger,
+        'psych-checkpoint',
+      );
   }
 
-  private entry(symbol: string): SymbolEntry {
+  private ingest(m: BusMessage): void {
+    let changed = false;
+    switch (m.topic) {
+      case TOPICS.psychState:
+        this.restore(m.key, m.partition, m.value);
+        return;
+      case TOPICS.spotTicker:
+        changed = this.entry(m.value.symbol, m.partition).computable.addSpot(m.value);
+        break;
+      case TOPICS.futuresTicker:
+        changed = this.entry(m.value.symbol, m.partition).computable.addFutures(m.value);
+        break;
+      case TOPICS.spotKline:
+        if (m.value.interval === '1m') changed = this.entry(m.value.symbol, m.partition).computable.addKline(m.value);
+        break;
+      default:
+        return;
+    }
+    this.positions.observe(m);
+    if (changed) (this.symbols.get(m.key) as SymbolEntry).dirty = true;
+  }
+
+  /**
+   * A checkpoint restores a symbol that holds nothing yet. One that already holds inputs (its
+   * partition stayed with this member across a rebalance) is newer than any checkpoint and keeps
+   * its state; the replay after the checkpoint adds nothing it does not have (windows are idempotent).
+   */
+  private restore(symbol: string, partition: number, c: StateCheckpoint): void {
+    if (c.stage !== STAGE || c.format !== CHECKPOINT_FORMAT) return;
+    const e = this.entry(symbol, partition);
+    if (e.computable.eventTime > -Infinity) {
+      this.deps.logger.debug({ symbol }, 'psych checkpoint older than the state held; not restored');
+      return;
+    }
+    const body = c.body;
+    // Copied out: a Float64Array view needs 8-byte alignment, which a slice of the fetch buffer lacks.
+    const floats = new Float64Array(body.byteLength / 8);
+    new Uint8Array(floats.buffer).set(body.subarray(0, floats.length * 8));
+    if (!e.computable.restoreFloats(floats)) {
+      this.deps.logger.warn(
+        { symbol },
+        'psych checkpoint of other window parameters or malformed; rebuilding from the inputs',
+      );
+      return;
+    }
+    // The restored state was published before the checkpoint was taken.
+    e.emitted = e.computable.eventTime;
+  }
+
+  /** Writes the windows of every symbol that changed since its last checkpoint to state.psych. */
+  private async checkpoint(): Promise<void> {
+    if (this.replaying) return;
+    const now = this.now();
+    const dirty: [string, SymbolEntry, number][] = [];
+    for (const [symbol, e] of this.symbols) {
+      const position = this.positions.position(e.partition);
+      if (e.dirty && position !== undefined) dirty.push([symbol, e, position]);
+    }
+    if (dirty.length === 0) return;
+    const records = dirty.map(([symbol, e, position]) => {
+      const floats = e.computable.toFloats();
+      // Little-endian float64s on every platform Node runs on.
+      const body = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+      const value: StateCheckpoint = {
+        stage: STAGE,
+        key: symbol,
+        position,
+        savedAt: now,
+        format: CHECKPOINT_FORMAT,
+        body,
+      };
+      return { key: symbol, value };
+    });
+    await this.deps.bus.publish(TOPICS.psychState, records);
+    this.deps.logger.debug({ symbols: records.length }, 'psych checkpoint written');
+    for (const [, e] of dirty) e.dirty = false;
+  }
+
+  private entry(symbol: string, partition: number): SymbolEntry {
     let e = this.symbols.get(symbol);
     if (e === undefined) {
-      e = { computable: new PsychComputable(this.params), emitted: -Infinity };
+      e = { computable: new PsychComputable(this.params), emitted: -Infinity, partition, dirty: false };
       this.symbols.set(symbol, e);
     }
+    e.partition = partition;
     return e;
   }
 
@@ -147,5 +245,6 @@ export class PsychService {
   async stop(): Promise<void> {
     await this.subscription?.stop();
     await this.loop?.stop();
+    await this.checkpointLoop?.stop();
   }
 }

@@ -168,7 +168,7 @@ describe('PsychService on the in-memory bus', () => {
 });
 
 describe('psych configuration', () => {
-  it('defaults to a 1 s cadence, a 15 min window, a 60 min candle history and a 0.02 hysteresis', () => {
+  it('defaults to a 1 s cadence, a 15 min window, a 60 min candle history, a 0.02 hysteresis and a checkpoint a minute', () => {
     const c = parseConfig(PSYCH_CONFIG, {});
     expect(c).toEqual({
       PSYCH_INTERVAL_MS: 1000,
@@ -177,6 +177,7 @@ describe('psych configuration', () => {
       PSYCH_SAMPLE_MS: 5000,
       PSYCH_HYSTERESIS: 0.02,
       PSYCH_MIN_CONFIDENCE: 0.3,
+      PSYCH_CHECKPOINT_MS: 60_000,
     });
     expect(psychParams(c)).toMatchObject({ windowMs: 900_000, longWindowMs: 3_600_000, hysteresis: 0.02 });
   });

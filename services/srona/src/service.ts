@@ -122,6 +122,9 @@ export class SronaService {
       groupId: this.deps.groupId ?? 'srona',
       topics: INPUT_TOPICS,
       replay: true,
+      // Chains and spot tickers are latest-state (compaction bounds them); the candle history
+      // reaches back SRONA_HISTORY_DAYS.
+      lookbackMs: { [TOPICS.spotKline]: this.params.historyMs + this.params.candleIntervalMs },
       onCaughtUp: () => this.onCaughtUp(),
       onAssigned: (assignment) => this.onAssigned(assignment),
       handler: (m) => this.ingest(m),

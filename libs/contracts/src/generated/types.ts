@@ -360,6 +360,22 @@ export interface SronaReport {
   opportunities: SronaOpportunity[];
 }
 
+/** A stage's own state of one key, written periodically to its compacted checkpoint topic (state.<stage>, key = symbol) so that a restart restores that state and replays only the inputs since, instead of the windows it needs from every input. */
+export interface StateCheckpoint {
+  /** The stage that wrote it (psych) */
+  stage: string;
+  /** The record key: the symbol */
+  key: string;
+  /** Broker time up to which the inputs of the key's partition had been read when the state was taken: a restore replays the inputs from this time, less a margin */
+  position: number;
+  /** When the checkpoint was written */
+  savedAt: number;
+  /** Version of the body's layout; a stage ignores a checkpoint of a format it does not read and replays its inputs instead */
+  format: number;
+  /** The state, in the stage's own binary layout of that format */
+  body: Buffer;
+}
+
 /** Latest state of one symbol across all sources (topic unified-market, key = symbol). Named types of the source contracts are inlined at registration. */
 export interface UnifiedMarket {
   symbol: string;
@@ -407,4 +423,5 @@ export interface TopicValues {
   'analytics.srona': SronaReport;
   'unified-market': UnifiedMarket;
   'unified-market.global': GlobalMetrics;
+  'state.psych': StateCheckpoint;
 }

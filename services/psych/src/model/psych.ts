@@ -29,7 +29,9 @@ import {
   classifyState,
   fearGreedIndex,
   psychScore,
+  PSYCH_STATES,
   PSYCH_WEIGHTS,
+  stateIndex,
   transitionOf,
   type PsychMemory,
   type PsychWeights,
@@ -103,6 +105,9 @@ export interface PsychAssessment {
 // Scratch buffers for the candle closes of one assessment (single-threaded, never re-entered).
 let scratchTimes = new Float64Array(256);
 let scratchCloses = new Float64Array(256);
+
+/** Floats before the windows in the checkpoint layout: three parameters, newest time, memory (3). */
+const HEADER_FLOATS = 7;
 
 export class PsychComputable {
   /** Spot tickers: price, 24h quote volume, spread. */
@@ -310,6 +315,59 @@ export class PsychComputable {
     if (a.status === 'READY' && a.state !== null && a.score !== null) {
       this.memory = { state: a.state, score: a.score, eventTime: a.eventTime };
     }
+  }
+
+  /**
+   * The whole state as floats (checkpoint layout 1): the window parameters it was built with, the
+   * newest input time, the hysteresis memory, then the three windows.
+   */
+  toFloats(): Float64Array {
+    const p = this.params;
+    const m = this.memory;
+    const out = new Float64Array(
+      HEADER_FLOATS + this.spot.serializedLength + this.futures.serializedLength + this.candles.serializedLength,
+    );
+    out.set([
+      p.windowMs,
+      p.sampleMs,
+      p.longWindowMs,
+      this.newestTime,
+      m === undefined ? -1 : stateIndex(m.state),
+      m?.score ?? NaN,
+      m?.eventTime ?? NaN,
+    ]);
+    let at = this.spot.writeTo(out, HEADER_FLOATS);
+    at = this.futures.writeTo(out, at);
+    this.candles.writeTo(out, at);
+    return out;
+  }
+
+  /**
+   * Restores what `toFloats` wrote. Refused (false, nothing changed) when the windows were built
+   * with other parameters — their buckets and horizons would not mean the same — or the data is
+   * malformed; the caller then rebuilds from the inputs alone.
+   */
+  restoreFloats(data: Float64Array): boolean {
+    const p = this.params;
+    if (data.length < HEADER_FLOATS || data[0] !== p.windowMs || data[1] !== p.sampleMs || data[2] !== p.longWindowMs)
+      return false;
+    // Read into scratch windows first, so a malformed checkpoint leaves this state untouched.
+    const scratch = [
+      new SeriesWindow(p.windowMs, p.sampleMs, 3),
+      new SeriesWindow(p.windowMs, p.sampleMs, 1),
+      new SeriesWindow(p.longWindowMs + MINUTE, MINUTE, 2),
+    ];
+    let at = HEADER_FLOATS;
+    for (const w of scratch) if (at >= 0) at = w.readFrom(data, at);
+    if (at !== data.length) return false;
+    at = HEADER_FLOATS;
+    for (const w of [this.spot, this.futures, this.candles]) at = w.readFrom(data, at);
+    const index = data[4] as number;
+    const state = PSYCH_STATES[index];
+    this.memory =
+      index >= 0 && state !== undefined ? { state, score: data[5] as number, eventTime: data[6] as number } : undefined;
+    this.newestTime = data[3] as number;
+    return true;
   }
 
   /**

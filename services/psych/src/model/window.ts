@@ -129,6 +129,51 @@ export class SeriesWindow {
     return lo - this.start;
   }
 
+  /** Floats `writeTo` needs: live size and newest time, then the times and every column. */
+  get serializedLength(): number {
+    return 2 + this.size * (1 + this.columns.length);
+  }
+
+  /** Writes the window (checkpoint layout: size, newest time, times, each column) at `at`; returns the index after. */
+  writeTo(out: Float64Array, at: number): number {
+    const n = this.size;
+    out[at] = n;
+    out[at + 1] = this.newestTime;
+    let i = at + 2;
+    out.set(this.times.subarray(this.start, this.end), i);
+    i += n;
+    for (const col of this.columns) {
+      out.set(col.subarray(this.start, this.end), i);
+      i += n;
+    }
+    return i;
+  }
+
+  /**
+   * Replaces the content with a window `writeTo` wrote at `at`; returns the index after, or −1
+   * when the data is too short for what it claims (a truncated checkpoint restores nothing).
+   */
+  readFrom(data: Float64Array, at: number): number {
+    const n = data[at];
+    const newest = data[at + 1];
+    if (n === undefined || newest === undefined || !Number.isInteger(n) || n < 0) return -1;
+    const end = at + 2 + n * (1 + this.columns.length);
+    if (end > data.length) return -1;
+    const capacity = Math.max(16, n + 1);
+    this.times = new Float64Array(capacity);
+    this.times.set(data.subarray(at + 2, at + 2 + n));
+    for (let c = 0; c < this.columns.length; c++) {
+      const col = new Float64Array(capacity);
+      const from = at + 2 + n * (1 + c);
+      col.set(data.subarray(from, from + n));
+      this.columns[c] = col;
+    }
+    this.start = 0;
+    this.end = n;
+    this.newestTime = newest;
+    return end;
+  }
+
   /** Ensures one free slot at the end: slides the live samples to the front, or doubles the arrays. */
   private makeRoom(): void {
     if (this.end < this.times.length) return;
