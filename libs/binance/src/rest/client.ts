@@ -16,7 +16,7 @@ import {
 } from './errors';
 import { binanceMetrics, type BinanceMetrics } from './metrics';
 import { API_PREFIX, DEFAULT_WEIGHT_LIMIT, type Product } from './products';
-import { WeightBudget } from './weight-budget';
+import { WeightBudget, type Permit, type Sleep } from './weight-budget';
 import { requestWeight, type Params } from './weights';
 
 export interface BreakerOptions {
@@ -45,6 +45,8 @@ export interface BinanceClientOptions {
   defaultBanMs?: number;
   dispatcher?: Dispatcher;
   now?: () => number;
+  /** Waits of the weight budget and of retry backoff (tests run them on a model clock). */
+  sleep?: Sleep;
   random?: () => number;
 }
 
@@ -110,6 +112,7 @@ export class BinanceRestClient {
   private readonly ownsDispatcher: boolean;
   private readonly defaultBanMs: number;
   private readonly now: () => number;
+  private readonly sleep: Sleep | undefined;
   private readonly random: () => number;
 
   constructor(options: BinanceClientOptions) {
@@ -123,11 +126,13 @@ export class BinanceRestClient {
     this.breakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
     this.defaultBanMs = options.defaultBanMs ?? 120_000;
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep;
     this.random = options.random ?? Math.random;
     this.budget = new WeightBudget({
       product: options.product,
       limit: DEFAULT_WEIGHT_LIMIT[options.product],
       now: this.now,
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.maxWeightShare === undefined ? {} : { maxShare: options.maxWeightShare }),
     });
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -156,11 +161,9 @@ export class BinanceRestClient {
         if (!(err instanceof BinanceError) || !err.retriable || attempt >= this.retries || signal?.aborted === true)
           throw err;
         this.metrics.retries.inc({ product: this.product, endpoint });
-        await sleep(
-          backoffDelay(attempt, this.backoff, this.random),
-          undefined,
-          signal === undefined ? undefined : { signal },
-        );
+        const delay = backoffDelay(attempt, this.backoff, this.random);
+        if (this.sleep !== undefined) await this.sleep(delay, signal);
+        else await sleep(delay, undefined, signal === undefined ? undefined : { signal });
       }
     }
   }
@@ -199,24 +202,29 @@ export class BinanceRestClient {
       this.metrics.requests.inc({ product: this.product, endpoint, outcome: 'breaker_open' });
       throw new BreakerOpenError(this.product, endpoint);
     }
+    let permit: Permit;
     try {
-      await this.budget.spend(weight, endpoint, signal);
+      permit = await this.budget.spend(weight, endpoint, signal);
     } catch (err) {
       if (err instanceof BannedError) this.metrics.requests.inc({ product: this.product, endpoint, outcome: 'banned' });
       throw err;
     }
     try {
-      return await breaker.fire(() => this.send(endpoint, params, signal));
+      return await breaker.fire(() => this.send(endpoint, params, permit, signal));
     } catch (err) {
       if (err instanceof Error && (err as { code?: string }).code === 'EOPENBREAKER') {
         this.metrics.requests.inc({ product: this.product, endpoint, outcome: 'breaker_open' });
         throw new BreakerOpenError(this.product, endpoint);
       }
       throw err;
+    } finally {
+      // After send() applied the answer's header and any 429 hold or 418 ban, so the requests
+      // queued behind this one see them.
+      permit.release();
     }
   }
 
-  private async send(endpoint: string, params: Params, signal?: AbortSignal): Promise<unknown> {
+  private async send(endpoint: string, params: Params, permit: Permit, signal?: AbortSignal): Promise<unknown> {
     const url = `${this.base}${endpoint}${queryString(params)}`;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
@@ -246,7 +254,7 @@ export class BinanceRestClient {
       const code = (err as { code?: string }).code ?? (err as Error).message;
       throw new TransportError(this.product, endpoint, `connection failed (${code})`, err);
     }
-    this.observeWeight(endpoint, headers);
+    this.observeWeight(endpoint, headers, permit);
     if (status === 200) {
       try {
         const parsed: unknown = JSON.parse(text);
@@ -296,10 +304,15 @@ export class BinanceRestClient {
     throw new BinanceHttpError(this.product, endpoint, status, body.code, body.msg);
   }
 
-  private observeWeight(endpoint: string, headers: Record<string, string | string[] | undefined>): void {
+  private observeWeight(
+    endpoint: string,
+    headers: Record<string, string | string[] | undefined>,
+    permit: Permit,
+  ): void {
+    // An answer without a (trustworthy) header proves no room: a serial gate stays serial.
     if (UNRELIABLE_WEIGHT_HEADER.has(`${this.product}:${endpoint}`)) return;
     const used = Number(header(headers, 'x-mbx-used-weight-1m') ?? header(headers, 'x-mbx-used-weight'));
-    if (Number.isFinite(used) && used >= 0) this.budget.observeUsed(used);
+    if (Number.isFinite(used) && used >= 0) permit.observe(used);
   }
 
   /** State of each endpoint family's breaker, for readiness and tests. */
