@@ -24,7 +24,7 @@ export interface BreakerOptions {
   errorThresholdPercentage: number;
   /** Calls in the window before the breaker may open at all. */
   volumeThreshold: number;
-  /** Open → half-open after this long; one probe then decides. */
+  /** Open → half-open after this long; one probe then decides (no call for as long again → closed). */
   resetTimeoutMs: number;
   rollingWindowMs: number;
 }
@@ -108,6 +108,8 @@ export class BinanceRestClient {
   private readonly backoff: BackoffOptions;
   private readonly breakerOptions: BreakerOptions;
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
+  /** Per family: closes a half-open breaker nobody calls (see breaker()). */
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly defaultBanMs: number;
@@ -182,12 +184,40 @@ export class BinanceRestClient {
       errorFilter: (err: unknown) => !(err instanceof BinanceError && err.countsAgainstBreaker),
     });
     const labels = { product: this.product, family: endpoint };
+    let idleClose = false;
     const transition = (to: 'open' | 'half_open' | 'closed', value: number): void => {
       this.metrics.breakerState.set(labels, value);
       this.metrics.breakerTransitions.inc({ ...labels, to });
       const log = to === 'closed' ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
-      log({ endpoint, breaker: to }, `circuit breaker ${to.replace('_', '-')}`);
+      const idle = to === 'closed' && idleClose;
+      idleClose = false;
+      log(
+        { endpoint, breaker: to, ...(idle ? { idle: true } : {}) },
+        `circuit breaker ${to.replace('_', '-')}${idle ? ' (idle: no call since it turned half-open)' : ''}`,
+      );
     };
+    // Half-open means "the next call is the probe that decides". When no call comes (the family
+    // is not polled any more: streams carry the data, or the capture switched between per-symbol
+    // and all-symbol requests), opossum stays half-open for good and the gauge shows a breaker
+    // waiting on a probe forever, which reads as trouble nobody can find. After one more reset
+    // period without a call, the failures that opened it are old news: it is closed (logged as
+    // idle, counted as a transition, gauge 0), as a breaker that has seen no recent failure would
+    // be. A call in the meantime is the probe and decides as usual.
+    breaker.on('halfOpen', () => {
+      clearTimeout(this.idleTimers.get(endpoint));
+      const timer = setTimeout(() => {
+        this.idleTimers.delete(endpoint);
+        if (!breaker.halfOpen) return;
+        idleClose = true;
+        breaker.close();
+      }, o.resetTimeoutMs);
+      timer.unref();
+      this.idleTimers.set(endpoint, timer);
+    });
+    breaker.on('fire', () => {
+      clearTimeout(this.idleTimers.get(endpoint));
+      this.idleTimers.delete(endpoint);
+    });
     breaker.on('open', () => transition('open', 2));
     breaker.on('halfOpen', () => transition('half_open', 1));
     breaker.on('close', () => transition('closed', 0));
@@ -323,6 +353,8 @@ export class BinanceRestClient {
   }
 
   async close(): Promise<void> {
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
     for (const b of this.breakers.values()) b.shutdown();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
