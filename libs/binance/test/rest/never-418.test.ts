@@ -15,11 +15,13 @@ const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT'];
 
 describe('an open-interest round into an IP whose weight another client used up', () => {
   const clock = { now: T0 };
-  // A wait ends at once with the clock at (at least) its end: every timer fires late, never early.
+  // A wait ends at once with the clock moved to (at least) its end: waits that end at the same
+  // instant (every request queued behind a 429's hold) wake together, none early.
   const sleep: Sleep = async (ms, signal) => {
-    signal?.throwIfAborted();
-    clock.now += ms;
+    const until = clock.now + ms;
     await new Promise((r) => setImmediate(r));
+    signal?.throwIfAborted();
+    clock.now = Math.max(clock.now, until);
   };
   let sim: Simulator;
   beforeAll(async () => {
