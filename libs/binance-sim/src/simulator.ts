@@ -12,7 +12,7 @@ import { createHandler } from './http/handler';
 import { DEFAULT_LIMITS, type LimitConfig, RateLimiter } from './http/limits';
 import { Params } from './http/params';
 import { Replay } from './http/replay';
-import { type Apis, type Route } from './http/route';
+import { type Apis, type Product, type Route } from './http/route';
 import { buildRoutes } from './http/routes';
 import { Stats, type SimStats } from './http/stats';
 import { Market } from './model/market';
@@ -61,6 +61,11 @@ export interface Simulator {
   clearFaults(): void;
   /** Forgets rate-limit counters and bans. */
   resetLimits(): void;
+  /**
+   * Another client on `ip` (default 127.0.0.1, where in-process tests connect from) spent `weight`
+   * of `product`'s REQUEST_WEIGHT in the current minute. Returns the IP's count after it.
+   */
+  addWeight(product: Product, weight: number, ip?: string): number;
   /** WebSocket base URL, e.g. ws://127.0.0.1:40123: spot streams at /ws and /stream, USD-M and
    * options at /market/... and /public/... */
   readonly wsUrl: string;
@@ -190,6 +195,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     listFaults: () => faults.list(),
     clearFaults: () => faults.clear(),
     resetLimits: () => limiter.reset(),
+    addWeight: (product, weight, ip = '127.0.0.1') => limiter.addWeight(product, ip, weight),
     wsUrl: `ws://${host}:${address.port}`,
     wsFault: (f) => ws.fault(f),
     clearWsFaults: () => ws.clearFaults(),

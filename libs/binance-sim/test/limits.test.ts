@@ -161,6 +161,35 @@ describe('weight counters', () => {
     expect(used(await sim.get('/api/v3/ping'))).toBe(1);
   });
 
+  it('weight another client on the IP spent counts in the header and is what puts the next request over', async () => {
+    expect(sim.addWeight('futures', 9)).toBe(9); // the limit is 10
+    expect(used(await sim.get('/fapi/v1/ping'))).toBe(10);
+    expect((await sim.get('/fapi/v1/ping')).status).toBe(429);
+    expect(used(await sim.get('/api/v3/ping'))).toBe(1); // per product
+    sim.clock.now = Math.ceil(T0 / 60_000) * 60_000; // it is spent in its own minute only
+    expect(used(await sim.get('/fapi/v1/ping'))).toBe(1);
+  });
+
+  it('POST /__sim/limits/weight spends weight for the caller IP (or `ip`)', async () => {
+    const res = await sim.get('/__sim/limits/weight', {
+      method: 'POST',
+      body: JSON.stringify({ product: 'futures', weight: 10 }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ product: 'futures', ip: '127.0.0.1', used: 10 });
+    const limited = await sim.get('/fapi/v1/ping');
+    expect(limited.status).toBe(429); // not banned: the weight earned no strikes
+    expect(used(limited)).toBe(11);
+    const other = await sim.get('/__sim/limits/weight', {
+      method: 'POST',
+      body: JSON.stringify({ product: 'spot', weight: 5, ip: '10.0.0.9' }),
+    });
+    expect(await other.json()).toEqual({ product: 'spot', ip: '10.0.0.9', used: 5 });
+    expect(used(await sim.get('/api/v3/ping'))).toBe(1); // another IP's counter
+    const bad = await sim.get('/__sim/limits/weight', { method: 'POST', body: JSON.stringify({ product: 'x' }) });
+    expect(bad.status).toBe(400);
+  });
+
   it('USD-M fundingRate has its own 500 requests / 5 minutes cap (configurable)', async () => {
     const s = await startTestSim({ limits: { fundingRate: 3 } });
     try {

@@ -81,6 +81,15 @@ export async function handleAdmin(
       deps.limiter.reset();
       return void res.writeHead(204).end();
     }
+    if (route === 'POST /__sim/limits/weight') {
+      // Another client on the caller's IP (or `ip`) spent `weight`: see RateLimiter.addWeight.
+      const body = JSON.parse(await readBody(req)) as { product?: unknown; weight?: unknown; ip?: unknown };
+      if (body.product !== 'spot' && body.product !== 'futures' && body.product !== 'options')
+        throw new Error('product must be spot, futures or options');
+      const ip = typeof body.ip === 'string' ? body.ip : (req.socket.remoteAddress ?? 'unknown');
+      const used = deps.limiter.addWeight(body.product, ip, Number(body.weight));
+      return json(res, 200, { product: body.product, ip, used });
+    }
     if (route === 'GET /__sim/info') return json(res, 200, deps.info());
     if (route === 'POST /__sim/ws/faults') {
       const parsed = JSON.parse(await readBody(req)) as unknown;

@@ -121,6 +121,20 @@ export class RateLimiter {
     return s.weight.used;
   }
 
+  /**
+   * Weight spent by other clients on the same IP (they share its counter, BINANCE_API.md §4): adds
+   * `weight` to the current minute of `product` on `ip` without answering anything, as if another
+   * process on the host had sent requests that were served. Returns the counter after it. Those
+   * requests earn no 429 strikes; the next request of anyone on the IP that goes over the limit does.
+   */
+  addWeight(product: Product, ip: string, weight: number): number {
+    if (!Number.isFinite(weight) || weight < 0) throw new Error(`weight must be a number >= 0, got ${weight}`);
+    const s = this.state(product, ip);
+    roll(s.weight, this.now(), MINUTE);
+    s.weight.used += weight;
+    return s.weight.used;
+  }
+
   /** Charges one request and decides whether it may be served. */
   charge(product: Product, ip: string, weight: number, fundingCap: boolean): Verdict {
     const now = this.now();

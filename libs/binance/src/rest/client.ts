@@ -16,7 +16,7 @@ import {
 } from './errors';
 import { binanceMetrics, type BinanceMetrics } from './metrics';
 import { API_PREFIX, DEFAULT_WEIGHT_LIMIT, type Product } from './products';
-import { WeightBudget } from './weight-budget';
+import { WeightBudget, type Permit, type Sleep } from './weight-budget';
 import { requestWeight, type Params } from './weights';
 
 export interface BreakerOptions {
@@ -24,7 +24,7 @@ export interface BreakerOptions {
   errorThresholdPercentage: number;
   /** Calls in the window before the breaker may open at all. */
   volumeThreshold: number;
-  /** Open → half-open after this long; one probe then decides. */
+  /** Open → half-open after this long; one probe then decides (no call for as long again → closed). */
   resetTimeoutMs: number;
   rollingWindowMs: number;
 }
@@ -45,6 +45,8 @@ export interface BinanceClientOptions {
   defaultBanMs?: number;
   dispatcher?: Dispatcher;
   now?: () => number;
+  /** Waits of the weight budget and of retry backoff (tests run them on a model clock). */
+  sleep?: Sleep;
   random?: () => number;
 }
 
@@ -106,10 +108,13 @@ export class BinanceRestClient {
   private readonly backoff: BackoffOptions;
   private readonly breakerOptions: BreakerOptions;
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
+  /** Per family: closes a half-open breaker nobody calls (see breaker()). */
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly defaultBanMs: number;
   private readonly now: () => number;
+  private readonly sleep: Sleep | undefined;
   private readonly random: () => number;
 
   constructor(options: BinanceClientOptions) {
@@ -123,11 +128,13 @@ export class BinanceRestClient {
     this.breakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
     this.defaultBanMs = options.defaultBanMs ?? 120_000;
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep;
     this.random = options.random ?? Math.random;
     this.budget = new WeightBudget({
       product: options.product,
       limit: DEFAULT_WEIGHT_LIMIT[options.product],
       now: this.now,
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       ...(options.maxWeightShare === undefined ? {} : { maxShare: options.maxWeightShare }),
     });
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -156,11 +163,9 @@ export class BinanceRestClient {
         if (!(err instanceof BinanceError) || !err.retriable || attempt >= this.retries || signal?.aborted === true)
           throw err;
         this.metrics.retries.inc({ product: this.product, endpoint });
-        await sleep(
-          backoffDelay(attempt, this.backoff, this.random),
-          undefined,
-          signal === undefined ? undefined : { signal },
-        );
+        const delay = backoffDelay(attempt, this.backoff, this.random);
+        if (this.sleep !== undefined) await this.sleep(delay, signal);
+        else await sleep(delay, undefined, signal === undefined ? undefined : { signal });
       }
     }
   }
@@ -179,12 +184,40 @@ export class BinanceRestClient {
       errorFilter: (err: unknown) => !(err instanceof BinanceError && err.countsAgainstBreaker),
     });
     const labels = { product: this.product, family: endpoint };
+    let idleClose = false;
     const transition = (to: 'open' | 'half_open' | 'closed', value: number): void => {
       this.metrics.breakerState.set(labels, value);
       this.metrics.breakerTransitions.inc({ ...labels, to });
       const log = to === 'closed' ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
-      log({ endpoint, breaker: to }, `circuit breaker ${to.replace('_', '-')}`);
+      const idle = to === 'closed' && idleClose;
+      idleClose = false;
+      log(
+        { endpoint, breaker: to, ...(idle ? { idle: true } : {}) },
+        `circuit breaker ${to.replace('_', '-')}${idle ? ' (idle: no call since it turned half-open)' : ''}`,
+      );
     };
+    // Half-open means "the next call is the probe that decides". When no call comes (the family
+    // is not polled any more: streams carry the data, or the capture switched between per-symbol
+    // and all-symbol requests), opossum stays half-open for good and the gauge shows a breaker
+    // waiting on a probe forever, which reads as trouble nobody can find. After one more reset
+    // period without a call, the failures that opened it are old news: it is closed (logged as
+    // idle, counted as a transition, gauge 0), as a breaker that has seen no recent failure would
+    // be. A call in the meantime is the probe and decides as usual.
+    breaker.on('halfOpen', () => {
+      clearTimeout(this.idleTimers.get(endpoint));
+      const timer = setTimeout(() => {
+        this.idleTimers.delete(endpoint);
+        if (!breaker.halfOpen) return;
+        idleClose = true;
+        breaker.close();
+      }, o.resetTimeoutMs);
+      timer.unref();
+      this.idleTimers.set(endpoint, timer);
+    });
+    breaker.on('fire', () => {
+      clearTimeout(this.idleTimers.get(endpoint));
+      this.idleTimers.delete(endpoint);
+    });
     breaker.on('open', () => transition('open', 2));
     breaker.on('halfOpen', () => transition('half_open', 1));
     breaker.on('close', () => transition('closed', 0));
@@ -199,24 +232,29 @@ export class BinanceRestClient {
       this.metrics.requests.inc({ product: this.product, endpoint, outcome: 'breaker_open' });
       throw new BreakerOpenError(this.product, endpoint);
     }
+    let permit: Permit;
     try {
-      await this.budget.spend(weight, endpoint, signal);
+      permit = await this.budget.spend(weight, endpoint, signal);
     } catch (err) {
       if (err instanceof BannedError) this.metrics.requests.inc({ product: this.product, endpoint, outcome: 'banned' });
       throw err;
     }
     try {
-      return await breaker.fire(() => this.send(endpoint, params, signal));
+      return await breaker.fire(() => this.send(endpoint, params, permit, signal));
     } catch (err) {
       if (err instanceof Error && (err as { code?: string }).code === 'EOPENBREAKER') {
         this.metrics.requests.inc({ product: this.product, endpoint, outcome: 'breaker_open' });
         throw new BreakerOpenError(this.product, endpoint);
       }
       throw err;
+    } finally {
+      // After send() applied the answer's header and any 429 hold or 418 ban, so the requests
+      // queued behind this one see them.
+      permit.release();
     }
   }
 
-  private async send(endpoint: string, params: Params, signal?: AbortSignal): Promise<unknown> {
+  private async send(endpoint: string, params: Params, permit: Permit, signal?: AbortSignal): Promise<unknown> {
     const url = `${this.base}${endpoint}${queryString(params)}`;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
@@ -246,7 +284,7 @@ export class BinanceRestClient {
       const code = (err as { code?: string }).code ?? (err as Error).message;
       throw new TransportError(this.product, endpoint, `connection failed (${code})`, err);
     }
-    this.observeWeight(endpoint, headers);
+    this.observeWeight(endpoint, headers, permit);
     if (status === 200) {
       try {
         const parsed: unknown = JSON.parse(text);
@@ -296,10 +334,15 @@ export class BinanceRestClient {
     throw new BinanceHttpError(this.product, endpoint, status, body.code, body.msg);
   }
 
-  private observeWeight(endpoint: string, headers: Record<string, string | string[] | undefined>): void {
+  private observeWeight(
+    endpoint: string,
+    headers: Record<string, string | string[] | undefined>,
+    permit: Permit,
+  ): void {
+    // An answer without a (trustworthy) header proves no room: a serial gate stays serial.
     if (UNRELIABLE_WEIGHT_HEADER.has(`${this.product}:${endpoint}`)) return;
     const used = Number(header(headers, 'x-mbx-used-weight-1m') ?? header(headers, 'x-mbx-used-weight'));
-    if (Number.isFinite(used) && used >= 0) this.budget.observeUsed(used);
+    if (Number.isFinite(used) && used >= 0) permit.observe(used);
   }
 
   /** State of each endpoint family's breaker, for readiness and tests. */
@@ -310,6 +353,8 @@ export class BinanceRestClient {
   }
 
   async close(): Promise<void> {
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
     for (const b of this.breakers.values()) b.shutdown();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }

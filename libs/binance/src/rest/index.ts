@@ -11,5 +11,6 @@ export {
 } from './errors';
 export { binanceMetrics, type BinanceMetrics } from './metrics';
 export { API_PREFIX, DEFAULT_BASE_URL, DEFAULT_WEIGHT_LIMIT, PRODUCTS, type Product } from './products';
-export { WeightBudget, type BudgetSnapshot, type WeightBudgetOptions } from './weight-budget';
+export { headerShowsRoom, SendGate, type GateTicket } from './send-gate';
+export { WeightBudget, type BudgetSnapshot, type Permit, type Sleep, type WeightBudgetOptions } from './weight-budget';
 export { requestWeight, type Params } from './weights';

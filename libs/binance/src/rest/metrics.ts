@@ -68,6 +68,8 @@ export function binanceMetrics(registry: Registry): BinanceMetrics {
     }),
     breakerState: new Gauge({
       name: 'marketpipe_binance_breaker_state',
+      // A half-open breaker that no call probes for a reset period is closed (client.ts, breaker()),
+      // so 1 means a probe is due or under way, not a family nobody polls any more.
       help: 'Circuit breaker state per endpoint family: 0 closed, 1 half-open, 2 open',
       labelNames: ['product', 'family'],
       registers,

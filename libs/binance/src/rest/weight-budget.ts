@@ -1,7 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter, once } from 'node:events';
+import { setTimeout as timersSleep } from 'node:timers/promises';
 import type { RateLimit } from '../checked';
 import { BannedError } from './errors';
 import type { Product } from './products';
+import { headerShowsRoom, SendGate, type GateTicket } from './send-gate';
+
+/** Waits `ms`; rejects when `signal` aborts. Injected in tests to run windows on a model clock. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+const realSleep: Sleep = async (ms, signal) => {
+  await timersSleep(ms, undefined, signal === undefined ? undefined : { signal });
+};
 
 export interface WeightBudgetOptions {
   product: Product;
@@ -14,7 +23,28 @@ export interface WeightBudgetOptions {
    * clock skew at the window edge.
    */
   maxShare?: number;
+  /**
+   * How long an answer whose used-weight header showed room lets requests overlap (SendGate).
+   * Past it, the next request goes out alone first: another client on the IP may have spent the
+   * window since. Default 2000 ms: a loop polling every second keeps its concurrency.
+   */
+  trustMs?: number;
   now?: () => number;
+  sleep?: Sleep;
+}
+
+/**
+ * One request let out by `spend`. Hand it the answer's used-weight header (`observe`), apply any
+ * 429 hold or 418 ban, then `release` it — always, also when the request failed: while the gate is
+ * serial the next request waits for it.
+ */
+export interface Permit {
+  /** The clock when it was let out. */
+  readonly sentAt: number;
+  /** Sent while the gate was serial: nothing else of this budget was in flight. */
+  readonly alone: boolean;
+  observe(serverUsed: number): void;
+  release(): void;
 }
 
 export interface BudgetSnapshot {
@@ -24,6 +54,9 @@ export interface BudgetSnapshot {
   intervalMs: number;
   blockedUntil: number;
   bannedUntil: number;
+  /** Requests go out one at a time (SendGate). */
+  serial: boolean;
+  inFlight: number;
 }
 
 /** Margin past the window edge before spending again, for clock skew between us and Binance. */
@@ -34,7 +67,9 @@ const EDGE_MARGIN_MS = 250;
  * (BINANCE_API.md §4.1); this mirrors that count, spending each request's documented weight before
  * it is sent, raising it to the server's used-weight header when the server knows more, and making
  * callers wait for the next window instead of exceeding the limit. A 429 holds every call until
- * Retry-After; a 418 makes every call fail at once until the ban ends.
+ * Retry-After; a 418 makes every call fail at once until the ban ends. Whether requests may overlap
+ * is the SendGate's call: one at a time until an answer shows room, so a window another client on
+ * the IP has used up costs one 429, not one per request in flight (which is what earns a 418).
  */
 export class WeightBudget {
   readonly product: Product;
@@ -46,7 +81,11 @@ export class WeightBudget {
   private windowStart = 0;
   private blockedUntil = 0;
   private bannedUntil = 0;
-  /** Total time callers spent waiting for weight: the poller reads it to stretch its cadence. */
+  private readonly gate: SendGate;
+  private readonly sleep: Sleep;
+  /** Emits 'release' when a permit is released: serial waiters look again. */
+  private readonly released = new EventEmitter().setMaxListeners(0);
+  /** Total time callers spent waiting for weight (holds and full windows, not the serial queue). */
   waitedMs = 0;
 
   constructor(options: WeightBudgetOptions) {
@@ -55,6 +94,8 @@ export class WeightBudget {
     this.intervalMs = options.intervalMs ?? 60_000;
     this.maxShare = options.maxShare ?? 0.9;
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.gate = new SendGate(options.trustMs ?? 2_000);
   }
 
   /** Adopts the REQUEST_WEIGHT limit the server publishes in exchangeInfo. */
@@ -79,8 +120,20 @@ export class WeightBudget {
     return Math.floor(this.limit * this.maxShare);
   }
 
-  /** Waits until `weight` fits in the current window, then spends it. */
-  async spend(weight: number, endpoint: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * A header within this much of the ceiling is "near the limit" (and a server count this far ahead
+   * of ours is someone else spending): 10% of the ceiling.
+   */
+  private get margin(): number {
+    return Math.max(1, Math.ceil(this.capacity * 0.1));
+  }
+
+  /**
+   * Waits until `weight` fits in the current window and the gate lets a request out, then spends
+   * it. Never returns while a 429 hold runs; while the gate is serial, only once nothing else is in
+   * flight. Release the permit when the request is over.
+   */
+  async spend(weight: number, endpoint: string, signal?: AbortSignal): Promise<Permit> {
     if (weight > this.capacity) {
       throw new Error(
         `binance ${this.product} ${endpoint}: weight ${weight} exceeds the budget of ${this.capacity} per window`,
@@ -94,18 +147,48 @@ export class WeightBudget {
         continue;
       }
       this.roll(now);
+      if (!this.gate.mayStart(now)) {
+        await once(this.released, 'release', signal === undefined ? {} : { signal });
+        continue;
+      }
       if (this.used + weight <= this.capacity) {
         this.used += weight;
-        return;
+        return this.permit(this.gate.start(now), now);
       }
       await this.wait(this.windowStart + this.intervalMs + EDGE_MARGIN_MS - now, signal);
     }
   }
 
+  private permit(ticket: GateTicket, sentAt: number): Permit {
+    let released = false;
+    return {
+      sentAt,
+      alone: ticket.alone,
+      observe: (serverUsed) => {
+        const now = this.now();
+        this.roll(now);
+        const ours = this.used;
+        this.observeUsed(serverUsed, now);
+        // An answer to a request sent in an earlier window counts that window: it says nothing
+        // about this one's room.
+        if (sentAt - (sentAt % this.intervalMs) !== this.windowStart) return;
+        if (headerShowsRoom(serverUsed, ours, this.capacity, this.margin))
+          this.gate.room(ticket, now, this.windowStart + this.intervalMs);
+        else this.gate.distrust();
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.gate.finish();
+        this.released.emit('release');
+      },
+    };
+  }
+
   private async wait(ms: number, signal?: AbortSignal): Promise<void> {
     const delay = Math.max(1, ms);
     this.waitedMs += delay;
-    await sleep(delay, undefined, signal === undefined ? undefined : { signal });
+    await this.sleep(delay, signal);
   }
 
   /** The server's count for the window the response was sent in (header X-MBX-USED-WEIGHT-1M). */
@@ -114,14 +197,16 @@ export class WeightBudget {
     if (serverUsed > this.used) this.used = serverUsed;
   }
 
-  /** 429: hold every call until the server's Retry-After has passed. */
+  /** 429: hold every call until the server's Retry-After has passed, then send one at a time. */
   holdFor(ms: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+    this.gate.distrust();
   }
 
-  /** 418: no calls at all until `until`. */
+  /** 418: no calls at all until `until`, then one at a time. */
   ban(until: number): void {
     this.bannedUntil = Math.max(this.bannedUntil, until);
+    this.gate.distrust();
   }
 
   isBanned(): boolean {
@@ -135,8 +220,10 @@ export class WeightBudget {
   }
 
   snapshot(): BudgetSnapshot {
-    this.roll(this.now());
+    const now = this.now();
+    this.roll(now);
     return {
+      ...this.gate.snapshot(now),
       used: this.used,
       limit: this.limit,
       windowStart: this.windowStart,

@@ -13,6 +13,7 @@ import {
 import { json, scriptedServer, type ScriptedServer } from './scripted-server';
 
 const logger = createLogger('test', 'silent');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('BinanceRestClient', () => {
   let server: ScriptedServer;
@@ -193,6 +194,46 @@ describe('BinanceRestClient', () => {
     expect(text).toContain('to="open"} 1');
     expect(text).toContain('to="half_open"} 1');
     expect(text).toContain('to="closed"} 1');
+  });
+
+  it('closes a half-open breaker that no call probes for a reset period, and says so in the gauge', async () => {
+    server.handle((_req, res) => json(res, 500, { code: -1000, msg: 'boom' }));
+    makeClient({ retries: 0, breaker: { volumeThreshold: 3, resetTimeoutMs: 200 } });
+    for (let i = 0; i < 3; i++) await client.get('ticker/24hr').catch(() => undefined);
+    const gauge = async (): Promise<number | undefined> =>
+      (await metrics.getSingleMetric('marketpipe_binance_breaker_state')?.get())?.values.find(
+        (v) => v.labels['family'] === 'ticker/24hr',
+      )?.value;
+    expect(await gauge()).toBe(2);
+    await sleep(300); // half-open from 200 ms
+    expect(client.breakerStates()['ticker/24hr']).toBe('half-open');
+    expect(await gauge()).toBe(1);
+    // The family is not called any more (streams carry it): half-open for another reset period → closed.
+    await sleep(300);
+    expect(client.breakerStates()['ticker/24hr']).toBe('closed');
+    expect(await gauge()).toBe(0);
+    const text = await metrics.getSingleMetricAsString('marketpipe_binance_breaker_transitions_total');
+    expect(text).toContain('to="closed"} 1');
+    expect(server.requests).toHaveLength(3); // closed without sending a probe
+  });
+
+  it('a probe still in flight when the idle period ends decides, not the idle timer', async () => {
+    server.handle((_req, res, n) =>
+      n <= 3
+        ? json(res, 500, { code: -1000, msg: 'boom' })
+        : void setTimeout(() => json(res, 500, { code: -1000, msg: 'boom' }), 400),
+    );
+    makeClient({ retries: 0, timeoutMs: 2_000, breaker: { volumeThreshold: 3, resetTimeoutMs: 200 } });
+    for (let i = 0; i < 3; i++) await client.get('ticker/24hr').catch(() => undefined);
+    await sleep(300);
+    expect(client.breakerStates()['ticker/24hr']).toBe('half-open');
+    const probe = client.get('ticker/24hr').catch(() => undefined); // answered 400 ms later
+    await sleep(250); // past where the idle timer would have fired
+    expect(client.breakerStates()['ticker/24hr']).toBe('half-open');
+    await probe;
+    expect(client.breakerStates()['ticker/24hr']).toBe('open'); // the probe failed
+    const text = await metrics.getSingleMetricAsString('marketpipe_binance_breaker_transitions_total');
+    expect(text).not.toContain('to="closed"');
   });
 
   it('does not count 4xx answers against the breaker', async () => {

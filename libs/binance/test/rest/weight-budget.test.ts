@@ -13,11 +13,11 @@ describe('WeightBudget', () => {
 
   it('makes a caller wait for the next window instead of exceeding the limit', async () => {
     const budget = new WeightBudget({ product: 'spot', limit: 10, intervalMs: 400, maxShare: 1 });
-    await budget.spend(6, 'a');
+    (await budget.spend(6, 'a')).release();
     const windowEnd = budget.snapshot().windowStart + 400;
-    await budget.spend(4, 'b');
+    (await budget.spend(4, 'b')).release();
     expect(budget.snapshot().used).toBe(10);
-    await budget.spend(1, 'c');
+    (await budget.spend(1, 'c')).release();
     expect(Date.now()).toBeGreaterThanOrEqual(windowEnd);
     expect(budget.snapshot().used).toBe(1);
     expect(budget.waitedMs).toBeGreaterThan(0);
@@ -42,6 +42,6 @@ describe('WeightBudget', () => {
     budget.ban(now + 120_000);
     await expect(budget.spend(1, 'ping')).rejects.toBeInstanceOf(BannedError);
     now += 120_001;
-    await expect(budget.spend(1, 'ping')).resolves.toBeUndefined();
+    await expect(budget.spend(1, 'ping')).resolves.toMatchObject({ alone: true });
   });
 });
