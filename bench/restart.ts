@@ -248,7 +248,7 @@ function klineTopics(intervals: readonly string[]): Map<string, TopicName> {
     .map((n) => lib[n])
     .find((f) => typeof f === 'function') as ((interval: string) => TopicName) | undefined;
   const byRetention = [...candidates].sort(
-    (a, b) => contracts.TOPIC_RETENTION[a].retentionMs - contracts.TOPIC_RETENTION[b].retentionMs,
+    (a, b) => contracts.TOPIC_POLICY[a].retentionMs - contracts.TOPIC_POLICY[b].retentionMs,
   );
   const out = new Map<string, TopicName>();
   for (const interval of intervals) {
@@ -324,7 +324,7 @@ function planFill(u: FillUniverse, f: Flags, spanMs: number, end: number): { pla
   const spotIdx = u.spot.map((_, i) => i);
   for (const topic of contracts.ALL_TOPICS) {
     const record = contracts.TOPIC_RECORD[topic] as string;
-    const retentionMs = contracts.TOPIC_RETENTION[topic].retentionMs;
+    const retentionMs = contracts.TOPIC_POLICY[topic].retentionMs;
     if (record === 'SpotKline') {
       const streams: Iterable<FillRecord<unknown>>[] = [];
       const parts: string[] = [];
@@ -626,6 +626,9 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     OPS_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // psych's first run writes a window checkpoint within the 3 s it lives after ready, so its
+    // second run restores as a running deployment would (first run: no checkpoint yet, a fresh one).
+    PSYCH_CHECKPOINT_MS: '1000',
   };
   log(`kafka ${brokers} (${f.kafka}), registry ${registryUrl}`);
   const stop = (): void => {
