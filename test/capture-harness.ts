@@ -12,6 +12,7 @@ import type { Registry } from 'prom-client';
 const CAPTURE_TOPICS: readonly TopicName[] = [
   'market.spot.ticker',
   'market.spot.kline',
+  'market.spot.kline.long',
   'market.futures.ticker',
   'market.options.chain',
 ];

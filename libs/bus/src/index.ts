@@ -1,6 +1,7 @@
 export type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } from './port';
 export { MemoryBus, type MemoryBusOptions } from './memory';
 export { InputPositions } from './input-positions';
+export { readRetained } from './read-retained';
 export { createKafka, DLQ_HEADERS, KafkaBus, registryConfig, type DlqReason, type KafkaBusOptions } from './kafka';
 export { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
 export {

@@ -5,6 +5,7 @@
 export const TOPICS = {
   spotTicker: 'market.spot.ticker',
   spotKline: 'market.spot.kline',
+  spotKlineLong: 'market.spot.kline.long',
   futuresTicker: 'market.futures.ticker',
   optionsChain: 'market.options.chain',
   quantum: 'analytics.quantum',
@@ -22,6 +23,7 @@ export type TopicName = (typeof TOPICS)[TopicKey];
 export const TOPIC_RECORD = {
   'market.spot.ticker': 'SpotTicker',
   'market.spot.kline': 'SpotKline',
+  'market.spot.kline.long': 'SpotKline',
   'market.futures.ticker': 'FuturesTicker',
   'market.options.chain': 'OptionsChain',
   'analytics.quantum': 'QuantumScore',
@@ -96,7 +98,11 @@ function history(retentionMs: number): TopicPolicy {
 
 export const TOPIC_POLICY: Record<TopicName, TopicPolicy> = {
   'market.spot.ticker': latestState(DAY),
-  'market.spot.kline': history(14 * DAY),
+  // Candles under an hour: psych reads the last hour of 1m candles, capture-spot resumes each
+  // series from its last candle and backfills a day; two days cover both with room.
+  'market.spot.kline': history(2 * DAY),
+  // Hourly and longer: SRONA's 30 days of 1h candles (SRONA_HISTORY_DAYS) with two weeks to spare.
+  'market.spot.kline.long': history(45 * DAY),
   'market.futures.ticker': latestState(DAY),
   'market.options.chain': latestState(DAY),
   'analytics.quantum': latestState(DAY),
@@ -119,6 +125,18 @@ export function topicConfigEntries(policy: TopicPolicy): { name: string; value: 
     { name: 'retention.ms', value: String(policy.retentionMs) },
     ...Object.entries(policy.configs).map(([name, value]) => ({ name, value })),
   ];
+}
+
+/** Candles of this length or longer go to market.spot.kline.long. */
+const LONG_KLINE_MS = HOUR;
+
+/**
+ * The topic of a kline interval's candles: under an hour on market.spot.kline, an hour and longer
+ * on market.spot.kline.long, each kept as long as its consumers reach back (TOPIC_POLICY), so a
+ * reader of 30 days of 1h candles does not scan 30 days of 1m candles.
+ */
+export function klineTopic(intervalMs: number): typeof TOPICS.spotKline | typeof TOPICS.spotKlineLong {
+  return intervalMs >= LONG_KLINE_MS ? TOPICS.spotKlineLong : TOPICS.spotKline;
 }
 
 /** Confluent TopicNameStrategy: the value schema of topic T lives under subject `T-value`. */

@@ -315,6 +315,7 @@ export function stateCheckpoint(key = 'BTCUSDT'): StateCheckpoint {
 export const SAMPLES: { [T in TopicName]: () => TopicValues[T] } = {
   'market.spot.ticker': () => spotTicker(),
   'market.spot.kline': () => spotKline(),
+  'market.spot.kline.long': () => ({ ...spotKline(), interval: '1h' }),
   'market.futures.ticker': () => futuresTicker(),
   'market.options.chain': () => optionsChain(),
   'analytics.quantum': () => quantumScore(),

@@ -9,7 +9,16 @@ import {
   type CaptureBaseDeps,
   type StreamClient,
 } from '@marketpipe/binance';
-import { TOPICS, type SpotKline, type SpotTicker } from '@marketpipe/contracts';
+import { randomUUID } from 'node:crypto';
+import { readRetained } from '@marketpipe/bus';
+import {
+  KLINE_INTERVAL_MS,
+  klineTopic,
+  TOPICS,
+  type KlineInterval,
+  type SpotKline,
+  type SpotTicker,
+} from '@marketpipe/contracts';
 import type { CaptureSpotConfig, KlineSeries } from './config';
 import {
   mapSpotExchangeInfo,
@@ -36,11 +45,35 @@ const KLINE_STREAM_GRACE_MS = 10_000;
 /** One kline series: a symbol's candles of one interval. */
 const seriesKey = (symbol: string, interval: string): string => `${symbol} ${interval}`;
 
+type KlineTopic = ReturnType<typeof klineTopic>;
+
 /** Candles are keyed by symbol and never move backwards within their series. */
-const KLINE_PUBLISH: PublishOptions<typeof TOPICS.spotKline> = {
+const KLINE_PUBLISH: PublishOptions<KlineTopic> = {
   keyOf: (r) => r.symbol,
   seriesOf: (r) => seriesKey(r.symbol, r.interval),
 };
+
+/**
+ * Candles that fill a hole before the newest one a topic holds of a series: published in order
+ * within the hole, as a series of their own (the newer candles went out first).
+ */
+function holePublish(start: number): PublishOptions<KlineTopic> {
+  return { keyOf: (r) => r.symbol, seriesOf: (r) => `${seriesKey(r.symbol, r.interval)} hole ${start}` };
+}
+
+/** The runs [start, end) of unset slots below `limit`. */
+export function missingRuns(slots: Uint8Array, limit: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let i = 0; i < limit; i++) {
+    if (slots[i] === 1) {
+      if (start >= 0) runs.push([start, i]);
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) runs.push([start, limit]);
+  return runs;
+}
 
 export interface SpotCaptureDeps extends CaptureBaseDeps {
   config: Pick<
@@ -71,6 +104,11 @@ export class SpotCapture extends CaptureBase {
   private wanted: ReadonlySet<string> = new Set();
   /** Open time of the newest closed candle published, per `symbol interval`. */
   private readonly lastCandle = new Map<string, number>();
+  /**
+   * What the topics held of each series within its backfill at start: one bit per candle slot
+   * from the backfill's start, and the newest candle (cleared after the backfill).
+   */
+  private readonly held = new Map<string, { slots: Uint8Array; newest: SpotKline }>();
   /** When each `symbol interval` was last fetched, to spread sweeps over the budget. */
   private readonly lastFetch = new Map<string, number>();
   private stream: StreamClient | undefined;
@@ -92,6 +130,7 @@ export class SpotCapture extends CaptureBase {
     this.signal = signal;
     await this.loadUntilDone('spot exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'spot symbol table loaded');
+    await this.resumeKlineSeries(signal);
     await this.backfill(signal);
     this.startStreams(signal);
     if (config.CAPTURE_MODE !== 'ws') {
@@ -192,14 +231,23 @@ export class SpotCapture extends CaptureBase {
       }
     }
     if (inOrder.length === 0) return;
-    const sent = await this.publishStreamed(
-      TOPICS.spotKline,
-      inOrder,
-      KLINE_PUBLISH,
-      `${this.symbols.length} symbols (streams)`,
-    );
-    // Only candles Kafka took count as had: a failed send leaves them to the REST loop.
-    if (sent) for (const r of inOrder) this.noteCandle(seriesKey(r.symbol, r.interval), r.openTime);
+    const byTopic = new Map<KlineTopic, SpotKline[]>();
+    for (const r of inOrder) {
+      const topic = klineTopic(KLINE_INTERVAL_MS[r.interval as KlineInterval]);
+      const list = byTopic.get(topic);
+      if (list === undefined) byTopic.set(topic, [r]);
+      else list.push(r);
+    }
+    for (const [topic, records] of byTopic) {
+      const sent = await this.publishStreamed(
+        topic,
+        records,
+        KLINE_PUBLISH,
+        `${this.symbols.length} symbols (streams)`,
+      );
+      // Only candles Kafka took count as had: a failed send leaves them to the REST loop.
+      if (sent) for (const r of records) this.noteCandle(seriesKey(r.symbol, r.interval), r.openTime);
+    }
   }
 
   /** Fetches a series from `from` on over REST, once at a time per series. */
@@ -274,13 +322,87 @@ export class SpotCapture extends CaptureBase {
     this.announceReady(`${this.symbols.length} symbols`);
   }
 
+  /**
+   * What the topics already hold of each kline series within its backfill depth — which candle
+   * slots, and the newest candle — so a restart (or a second capture-spot) fetches only the holes
+   * and what came after the newest, and publishes no candle twice.
+   */
+  private async resumeKlineSeries(signal: AbortSignal): Promise<void> {
+    const all = this.deps.config.SPOT_KLINES.filter((s) => s.backfill > 0);
+    const lookbackMs: Partial<Record<KlineTopic, number>> = {};
+    for (const s of all) {
+      const topic = klineTopic(s.intervalMs);
+      // Broker time: a candle is published at most a poll cadence after its close.
+      lookbackMs[topic] = Math.max(lookbackMs[topic] ?? 0, (s.backfill + 1) * s.intervalMs + 60_000);
+    }
+    const topics = Object.keys(lookbackMs) as KlineTopic[];
+    if (topics.length === 0) return;
+    const byInterval = new Map<string, KlineSeries>(all.map((s) => [s.interval, s]));
+    const started = Date.now();
+    await readRetained(this.deps.bus, {
+      // A group of its own each time: two capture-spots starting together must each read it all.
+      groupId: `capture-spot-resume-${randomUUID()}`,
+      topics,
+      lookbackMs,
+      signal,
+      handler: (m) => {
+        if (m.topic !== TOPICS.spotKline && m.topic !== TOPICS.spotKlineLong) return;
+        const k = m.value;
+        const series = byInterval.get(k.interval);
+        if (series === undefined) return;
+        const slot = (k.openTime - this.backfillStart(series)) / series.intervalMs;
+        if (!Number.isInteger(slot) || slot < 0 || slot >= series.backfill) return;
+        const key = seriesKey(k.symbol, k.interval);
+        let held = this.held.get(key);
+        if (held === undefined) {
+          held = { slots: new Uint8Array(series.backfill), newest: k };
+          this.held.set(key, held);
+        }
+        held.slots[slot] = 1;
+        if (k.openTime > held.newest.openTime) held.newest = k;
+      },
+    });
+    for (const [key, { newest }] of this.held) {
+      this.noteCandle(key, newest.openTime);
+      this.publisher.resume(klineTopic(KLINE_INTERVAL_MS[newest.interval as KlineInterval]), key, newest.eventTime);
+    }
+    this.deps.logger.info(
+      { series: this.held.size, ms: Date.now() - started },
+      'kline series resumed from their topics',
+    );
+  }
+
+  /** Open time of the oldest candle a series' backfill covers. */
+  private backfillStart(series: KlineSeries): number {
+    return this.alignedNow(series) - series.backfill * series.intervalMs;
+  }
+
   private async backfill(signal: AbortSignal): Promise<void> {
     const jobs: (() => Promise<void>)[] = [];
     for (const series of this.deps.config.SPOT_KLINES) {
       if (series.backfill === 0) continue;
-      const from = this.alignedNow(series) - series.backfill * series.intervalMs;
-      for (const symbol of this.symbols) jobs.push(() => this.fetchCandles(symbol, series, from, signal));
+      const from = this.backfillStart(series);
+      const current = this.alignedNow(series);
+      for (const symbol of this.symbols) {
+        const key = seriesKey(symbol, series.interval);
+        const held = this.held.get(key);
+        if (held === undefined) {
+          jobs.push(() => this.fetchCandles(symbol, series, from, signal));
+          continue;
+        }
+        // Holes before the newest candle (a deeper backfill than the last run's, or one after an
+        // outage longer than it): each fetched and published in order as a series of its own,
+        // since newer candles went out first.
+        for (const [start, end] of missingRuns(held.slots, (held.newest.openTime - from) / series.intervalMs)) {
+          const open = from + start * series.intervalMs;
+          const before = from + end * series.intervalMs;
+          jobs.push(() => this.fetchCandles(symbol, series, open, signal, before, holePublish(open)));
+        }
+        const next = held.newest.openTime + series.intervalMs;
+        if (next < current) jobs.push(() => this.fetchCandles(symbol, series, next, signal));
+      }
     }
+    this.held.clear();
     const started = Date.now();
     await this.runJobs(jobs, signal);
     this.deps.logger.info({ requests: jobs.length, ms: Date.now() - started }, 'kline backfill done');
@@ -325,7 +447,14 @@ export class SpotCapture extends CaptureBase {
   }
 
   /** Fetches closed candles from `from` on, page by page, publishing each page. */
-  private async fetchCandles(symbol: string, series: KlineSeries, from: number, signal: AbortSignal): Promise<void> {
+  private async fetchCandles(
+    symbol: string,
+    series: KlineSeries,
+    from: number,
+    signal: AbortSignal,
+    before = Infinity,
+    publish: PublishOptions<KlineTopic> = KLINE_PUBLISH,
+  ): Promise<void> {
     let startTime = from;
     for (;;) {
       const raw = await this.deps.client.get(
@@ -341,8 +470,14 @@ export class SpotCapture extends CaptureBase {
         interval: series.interval,
         closedBefore: captureTime,
       });
-      await this.publisher.publish(TOPICS.spotKline, mapped, KLINE_PUBLISH);
+      if (before < Infinity) mapped.records = mapped.records.filter((r) => r.openTime < before);
+      await this.publisher.publish(klineTopic(series.intervalMs), mapped, publish);
       const newest = mapped.records.at(-1);
+      if (before < Infinity) {
+        if (newest === undefined || newest.openTime + series.intervalMs >= before) return;
+        startTime = newest.openTime + series.intervalMs;
+        continue;
+      }
       if (newest !== undefined) this.noteCandle(seriesKey(symbol, series.interval), newest.openTime);
       if (newest === undefined || mapped.records.length + mapped.rejected.length < KLINE_PAGE - 1) return;
       startTime = newest.openTime + series.intervalMs;

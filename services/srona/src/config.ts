@@ -1,5 +1,5 @@
-import { KLINE_INTERVAL_MS, type KlineInterval } from '@marketpipe/contracts';
-import { defineConfig, int, num, oneOf, type ConfigOf, type Parser } from '@marketpipe/runtime';
+import { KLINE_INTERVAL_MS, klineTopic, TOPIC_POLICY, type KlineInterval } from '@marketpipe/contracts';
+import { ConfigError, defineConfig, int, num, oneOf, type ConfigOf, type Parser } from '@marketpipe/runtime';
 import { DAY_MS, type SronaParams } from './model/params';
 
 /** Binance kline intervals the history may be kept in, with their length (the contracts' table). */
@@ -111,10 +111,19 @@ export type SronaConfig = ConfigOf<typeof SRONA_CONFIG>;
 export function sronaParams(c: SronaConfig): SronaParams {
   const candleIntervalMs = CANDLE_INTERVAL_MS[c.SRONA_CANDLE_INTERVAL];
   const rvWindowMs = Math.max(2 * candleIntervalMs, Math.round(c.SRONA_RV_WINDOW_DAYS * DAY_MS));
+  const historyMs = Math.max(rvWindowMs, Math.round(c.SRONA_HISTORY_DAYS * DAY_MS));
+  // A history longer than its topic keeps would be complete only until the first restart.
+  const topic = klineTopic(candleIntervalMs);
+  const retentionMs = TOPIC_POLICY[topic].retentionMs;
+  if (historyMs > retentionMs) {
+    throw new ConfigError([
+      `SRONA_HISTORY_DAYS=${c.SRONA_HISTORY_DAYS} (with SRONA_RV_WINDOW_DAYS=${c.SRONA_RV_WINDOW_DAYS}): ${c.SRONA_CANDLE_INTERVAL} candles are kept ${retentionMs / DAY_MS} days on ${topic}; use at most that, or an interval of 1h or longer`,
+    ]);
+  }
   return {
     candleIntervalMs,
     rvWindowMs,
-    historyMs: Math.max(rvWindowMs, Math.round(c.SRONA_HISTORY_DAYS * DAY_MS)),
+    historyMs,
     minOpenInterest: c.SRONA_MIN_OPEN_INTEREST,
     minVolume: c.SRONA_MIN_VOLUME,
     maxRelativeSpread: c.SRONA_MAX_SPREAD,

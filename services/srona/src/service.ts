@@ -1,5 +1,5 @@
 import type { Bus, BusMessage, Subscription } from '@marketpipe/bus';
-import { TOPICS, type OptionsChain, type SpotTicker, type SronaReport } from '@marketpipe/contracts';
+import { klineTopic, TOPICS, type OptionsChain, type SpotTicker, type SronaReport } from '@marketpipe/contracts';
 import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { sronaParams, type SronaConfig } from './config';
@@ -19,8 +19,6 @@ export interface SronaDeps {
   onReady?: (ready: boolean, detail: string) => void;
   now?: () => number;
 }
-
-const INPUT_TOPICS = [TOPICS.optionsChain, TOPICS.spotTicker, TOPICS.spotKline] as const;
 
 /** Everything srona holds for one underlying (= spot symbol): the per-symbol computable. */
 class UnderlyingState {
@@ -117,14 +115,16 @@ export class SronaService {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.deps.onReady?.(false, `replaying ${INPUT_TOPICS.join(', ')}`);
+    const candles = klineTopic(this.params.candleIntervalMs);
+    const inputs = [TOPICS.optionsChain, TOPICS.spotTicker, candles];
+    this.deps.onReady?.(false, `replaying ${inputs.join(', ')}`);
     this.subscription = await this.deps.bus.subscribe({
       groupId: this.deps.groupId ?? 'srona',
-      topics: INPUT_TOPICS,
+      topics: inputs,
       replay: true,
       // Chains and spot tickers are latest-state (compaction bounds them); the candle history
       // reaches back SRONA_HISTORY_DAYS.
-      lookbackMs: { [TOPICS.spotKline]: this.params.historyMs + this.params.candleIntervalMs },
+      lookbackMs: { [candles]: this.params.historyMs + this.params.candleIntervalMs },
       onCaughtUp: () => this.onCaughtUp(),
       onAssigned: (assignment) => this.onAssigned(assignment),
       handler: (m) => this.ingest(m),
@@ -203,7 +203,8 @@ export class SronaService {
         this.inputs.applied.inc();
         return;
       }
-      case TOPICS.spotKline: {
+      case TOPICS.spotKline:
+      case TOPICS.spotKlineLong: {
         const k = m.value;
         if (k.interval !== this.interval) {
           this.inputs.ignored.inc();

@@ -26,10 +26,10 @@ async function publishInputs(bus: MemoryBus): Promise<void> {
   const hourly = klines(closes);
   const shuffled = [...hourly.slice(360), ...hourly.slice(0, 400)];
   await bus.publish(
-    'market.spot.kline',
+    'market.spot.kline.long',
     shuffled.map((k) => ({ key: k.symbol, value: k })),
   );
-  // 1m candles of the same symbol: another interval, ignored.
+  // 1m candles of the same symbol: another topic, which srona does not read.
   const minutes = klines(randomWalk(300, 2, 9), '1m', 60_000);
   await bus.publish(
     'market.spot.kline',
@@ -95,7 +95,7 @@ describe('SronaService on the in-memory bus', () => {
     await srona.stop();
   });
 
-  it('restores the candle history on restart by replaying market.spot.kline', async () => {
+  it('restores the candle history on restart by replaying market.spot.kline.long', async () => {
     const bus = new MemoryBus();
     const out: BusMessage[] = [];
     await bus.subscribe({ groupId: 'out', topics: ['analytics.srona'], handler: (m) => void out.push(m) });
@@ -160,7 +160,7 @@ class HandBus implements Bus {
   async stop(): Promise<void> {}
   assign(partitions: number[]): void {
     this.options?.onAssigned?.(
-      new Map(['market.options.chain', 'market.spot.ticker', 'market.spot.kline'].map((t) => [t, partitions])),
+      new Map(['market.options.chain', 'market.spot.ticker', 'market.spot.kline.long'].map((t) => [t, partitions])),
     );
   }
   deliver(message: Omit<BusMessage, 'offset' | 'timestamp'>): void {
@@ -194,7 +194,7 @@ describe('SronaService across rebalances', () => {
         value: chain(bigChain(), { underlying }),
       });
       for (const k of klines(closes, '1h', 3_600_000, underlying)) {
-        bus.deliver({ topic: 'market.spot.kline', key: underlying, partition, value: k });
+        bus.deliver({ topic: 'market.spot.kline.long', key: underlying, partition, value: k });
       }
     }
     await sleep(250);

@@ -93,6 +93,15 @@ export class CapturePublisher {
     this.rejections = new RejectionLog(logger);
   }
 
+  /**
+   * Takes up a series where the topic shows it left off (a restart): a record of it no newer than
+   * `eventTime` is not published again.
+   */
+  resume<T extends TopicName>(topic: T, series: string, eventTime: number): void {
+    const key = `${topic}\u0000${series}`;
+    if (eventTime > (this.last.get(key) ?? -Infinity)) this.last.set(key, eventTime);
+  }
+
   /** Returns how many records were published. */
   async publish<T extends TopicName>(
     topic: T,

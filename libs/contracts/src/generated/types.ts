@@ -416,6 +416,7 @@ export const UnifiedSourceValues = ['SPOT', 'FUTURES', 'OPTIONS', 'QUANTUM', 'PS
 export interface TopicValues {
   'market.spot.ticker': SpotTicker;
   'market.spot.kline': SpotKline;
+  'market.spot.kline.long': SpotKline;
   'market.futures.ticker': FuturesTicker;
   'market.options.chain': OptionsChain;
   'analytics.quantum': QuantumScore;
