@@ -160,6 +160,16 @@ describe('a Kafka outage under the consolidator', () => {
       expect(stale.confidence).toBe(0);
       expect(stale.emitTime - t0).toBeGreaterThan(STALE_MS);
       await sleep(Math.max(0, 6_000 - (Date.now() - downAt))); // a real outage, not a blip
+      // /readyz's kafka check: not ready while the brokers are away.
+      const down = await eventually(
+        'the bus to report it cannot consume',
+        async () => {
+          const h = bus.health();
+          return h.ok ? undefined : h;
+        },
+        20_000,
+      );
+      expect(down.detail).toMatch(/no fetch answered|publishing to/);
 
       await kafka.up();
       const upAt = Date.now();
@@ -187,6 +197,8 @@ describe('a Kafka outage under the consolidator', () => {
         await back.stop();
       }
       process.stderr.write(`[kafka-outage] fresh data in Redis ${Date.now() - upAt} ms after Kafka returned\n`);
+      // Ready again by itself once the brokers answer (the consolidator's next publish succeeds).
+      await eventually('the bus to report healthy again', async () => (bus.health().ok ? true : undefined), 30_000);
       // Nothing held before the outage was lost: the other five sources are still there (stale).
       expect(resumed.sourcesPresent).toHaveLength(6);
       expect(resumed.futures?.eventTime).toBe(t0);

@@ -28,7 +28,16 @@ export async function connectKafkaBus(
     onDeadLetter: (topic, reason) => deadLetters.inc({ topic, reason }),
   });
   await bus.start();
-  ctx.lifecycle.onStop('kafka-bus', () => bus.stop());
   ctx.ops.setReady('kafka', true, 'connected, contracts registered');
+  // Not ready while the brokers are away, ready again by itself when they answer.
+  const watch = setInterval(() => {
+    const h = bus.health();
+    ctx.ops.setReady('kafka', h.ok, h.detail);
+  }, 1_000);
+  watch.unref();
+  ctx.lifecycle.onStop('kafka-bus', async () => {
+    clearInterval(watch);
+    await bus.stop();
+  });
   return bus;
 }

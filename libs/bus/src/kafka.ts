@@ -130,6 +130,10 @@ export class KafkaBus implements Bus {
    * rebuild began: records below it were read live before, and parked then if they were poison.
    */
   private readonly committed = new Map<string, Map<string, number>>();
+  /** When a consumer of this bus last completed a fetch (the brokers answered it). */
+  private lastFetch = 0;
+  /** Why the last publish failed, until one succeeds. */
+  private publishFailure: string | undefined;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = createKafka(options);
@@ -181,7 +185,28 @@ export class KafkaBus implements Bus {
     const messages = await Promise.all(
       records.map(async (r) => ({ key: r.key, value: await serde.encode(topic, r.value) })),
     );
-    await this.producer.send({ topic, messages });
+    try {
+      await this.producer.send({ topic, messages });
+      this.publishFailure = undefined;
+    } catch (err) {
+      this.publishFailure = `publishing to ${topic} failed: ${err instanceof Error ? err.message : String(err)}`;
+      throw err;
+    }
+  }
+
+  /**
+   * Whether this bus can produce and consume now: not after a publish failed (until one succeeds),
+   * nor while its consumers have had no fetch answered for `staleMs` (an idle consumer fetches
+   * every 500 ms, so silence means the brokers are away). For /readyz.
+   */
+  health(staleMs = 10_000, now: number = Date.now()): { ok: boolean; detail: string } {
+    if (this.publishFailure !== undefined) return { ok: false, detail: this.publishFailure };
+    if (this.consumers.size > 0 && this.lastFetch > 0 && now - this.lastFetch > staleMs)
+      return {
+        ok: false,
+        detail: `no fetch answered by the brokers for ${Math.round((now - this.lastFetch) / 1000)} s`,
+      };
+    return { ok: true, detail: 'producing and consuming' };
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -210,6 +235,9 @@ export class KafkaBus implements Bus {
         onAssigned(new Map(Object.entries(payload.memberAssignment as Record<string, number[]>)));
       });
     }
+    consumer.on(consumer.events.FETCH, () => {
+      this.lastFetch = Date.now();
+    });
     // Live = joined the group and completed one fetch, so the start offsets are resolved.
     const live = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.FETCH, () => {
