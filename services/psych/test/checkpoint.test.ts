@@ -1,14 +1,5 @@
 import { DEFAULT_PSYCH_PARAMS, PsychComputable } from '../src/model';
-import { CRASH, series, STEADY_RISE, type PsychInput } from './series';
-
-function feed(c: PsychComputable, inputs: readonly PsychInput[]): PsychComputable {
-  for (const i of inputs) {
-    if (i.topic === 'market.spot.ticker') c.addSpot(i.value);
-    else if (i.topic === 'market.futures.ticker') c.addFutures(i.value);
-    else c.addKline(i.value);
-  }
-  return c;
-}
+import { CRASH, feed, series, STEADY_RISE } from './series';
 
 describe('psych checkpoint layout', () => {
   it('restores a state that assesses, remembers and goes on exactly like the original', () => {

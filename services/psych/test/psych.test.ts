@@ -11,16 +11,7 @@ import {
   transitionOf,
   type PsychAssessment,
 } from '../src/model';
-import { CRASH, FLAT, futures, kline, MINUTE, NOW, series, spot, STEADY_RISE, type PsychInput } from './series';
-
-function feed(c: PsychComputable, inputs: readonly PsychInput[]): PsychComputable {
-  for (const i of inputs) {
-    if (i.topic === 'market.spot.ticker') c.addSpot(i.value);
-    else if (i.topic === 'market.futures.ticker') c.addFutures(i.value);
-    else c.addKline(i.value);
-  }
-  return c;
-}
+import { CRASH, FLAT, feed, futures, kline, MINUTE, NOW, series, spot, STEADY_RISE, type PsychInput } from './series';
 
 function assessed(inputs: readonly PsychInput[], params = DEFAULT_PSYCH_PARAMS): PsychAssessment {
   return feed(new PsychComputable(params), inputs).assess();

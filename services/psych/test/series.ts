@@ -2,6 +2,7 @@
 // candles of one symbol, all derived from functions of exchange time.
 import type { FuturesTicker, SpotKline, SpotTicker } from '@marketpipe/contracts';
 import { futuresTicker, spotKline, spotTicker } from '../../../libs/contracts/test/samples';
+import type { PsychComputable } from '../src/model';
 
 export const MINUTE = 60_000;
 /** A minute-aligned exchange time: the "now" of the constructed series. */
@@ -126,3 +127,13 @@ export const CRASH: Market = {
   spreadBps: (m) => (m <= -6 ? 1 : 1 + (7 * (m + 6)) / 6),
   funding: (m) => (m <= -6 ? 0.0001 : 0.0001 - 0.00006 * (m + 6)),
 };
+
+/** Feeds inputs to a computable in order; returns it. */
+export function feed(c: PsychComputable, inputs: readonly PsychInput[]): PsychComputable {
+  for (const i of inputs) {
+    if (i.topic === 'market.spot.ticker') c.addSpot(i.value);
+    else if (i.topic === 'market.futures.ticker') c.addFutures(i.value);
+    else c.addKline(i.value);
+  }
+  return c;
+}
