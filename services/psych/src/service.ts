@@ -24,6 +24,8 @@ interface SymbolEntry {
   partition: number;
   /** Windows changed since the last checkpoint. */
   dirty: boolean;
+  /** Holds only what a checkpoint gave it: a later checkpoint of the symbol replaces it. */
+  fromCheckpoint: boolean;
 }
 
 /** Layout of the checkpoint body this version writes and reads (PsychComputable.toFloats). */
@@ -128,18 +130,22 @@ export class PsychService {
         return;
     }
     this.positions.observe(m);
-    if (changed) (this.symbols.get(m.key) as SymbolEntry).dirty = true;
+    const e = this.symbols.get(m.key);
+    if (e === undefined) return; // another candle interval: no entry
+    e.fromCheckpoint = false;
+    if (changed) e.dirty = true;
   }
 
   /**
-   * A checkpoint restores a symbol that holds nothing yet. One that already holds inputs (its
+   * A checkpoint restores a symbol that holds nothing yet or only an earlier checkpoint (the topic
+   * is read in order, so the newest wins). One that already holds inputs (its
    * partition stayed with this member across a rebalance) is newer than any checkpoint and keeps
    * its state; the replay after the checkpoint adds nothing it does not have (windows are idempotent).
    */
   private restore(symbol: string, partition: number, c: StateCheckpoint): void {
     if (c.stage !== STAGE || c.format !== CHECKPOINT_FORMAT) return;
     const e = this.entry(symbol, partition);
-    if (e.computable.eventTime > -Infinity) {
+    if (e.computable.eventTime > -Infinity && !e.fromCheckpoint) {
       this.deps.logger.debug({ symbol }, 'psych checkpoint older than the state held; not restored');
       return;
     }
@@ -156,6 +162,7 @@ export class PsychService {
     }
     // The restored state was published before the checkpoint was taken.
     e.emitted = e.computable.eventTime;
+    e.fromCheckpoint = true;
   }
 
   /** Writes the windows of every symbol that changed since its last checkpoint to state.psych. */
@@ -190,7 +197,13 @@ export class PsychService {
   private entry(symbol: string, partition: number): SymbolEntry {
     let e = this.symbols.get(symbol);
     if (e === undefined) {
-      e = { computable: new PsychComputable(this.params), emitted: -Infinity, partition, dirty: false };
+      e = {
+        computable: new PsychComputable(this.params),
+        emitted: -Infinity,
+        partition,
+        dirty: false,
+        fromCheckpoint: false,
+      };
       this.symbols.set(symbol, e);
     }
     e.partition = partition;
@@ -223,6 +236,8 @@ export class PsychService {
         if (e === undefined) continue;
         e.emitted = r.eventTime;
         e.computable.commit(r);
+        // The hysteresis memory is state too: the next checkpoint must carry it.
+        e.dirty = true;
         this.published.inc({ status: r.status });
       }
     }
