@@ -22,7 +22,14 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { KafkaConfig } from './kafka-config';
-import type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } from './port';
+import {
+  subscribedTopics,
+  type Bus,
+  type BusMessage,
+  type OutgoingRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { ensureTopics } from './topic-admin';
 
@@ -220,12 +227,8 @@ export class KafkaBus implements Bus {
     });
     this.consumers.add(consumer);
     await consumer.connect();
-    const topics =
-      options.checkpoints !== undefined && !options.topics.includes(options.checkpoints.topic)
-        ? [options.checkpoints.topic, ...options.topics]
-        : [...options.topics];
     await consumer.subscribe({
-      topics,
+      topics: [...subscribedTopics(options)],
       fromBeginning: options.fromBeginning === true || options.replay === true,
     });
     const catchUp = options.replay === true ? this.replayOnAssignment(consumer, options) : undefined;

@@ -1,5 +1,12 @@
 import { ContractError, contractViolation, type TopicName } from '@marketpipe/contracts';
-import type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } from './port';
+import {
+  subscribedTopics,
+  type Bus,
+  type BusMessage,
+  type OutgoingRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from './port';
 
 interface StoredMessage {
   key: string;
@@ -101,11 +108,7 @@ export class MemoryBus implements Bus {
 
   async subscribe(subscribed: SubscribeOptions): Promise<Subscription> {
     // The checkpoint topic is read first: drain walks the topics in order.
-    const cp = subscribed.checkpoints?.topic;
-    const options: SubscribeOptions =
-      cp === undefined || subscribed.topics.includes(cp)
-        ? subscribed
-        : { ...subscribed, topics: [cp, ...subscribed.topics] };
+    const options: SubscribeOptions = { ...subscribed, topics: subscribedTopics(subscribed) };
     if (this.groups.has(options.groupId)) {
       throw new Error(`memory bus: consumer group ${options.groupId} already has a member (one member per group)`);
     }

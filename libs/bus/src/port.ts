@@ -57,6 +57,12 @@ export interface SubscribeOptions {
   handler: (message: BusMessage) => Promise<void> | void;
 }
 
+/** Every topic a subscription reads: its checkpoint topic (if any) first, then its inputs. */
+export function subscribedTopics(options: Pick<SubscribeOptions, 'topics' | 'checkpoints'>): readonly TopicName[] {
+  const cp = options.checkpoints?.topic;
+  return cp === undefined || options.topics.includes(cp) ? options.topics : [cp, ...options.topics];
+}
+
 export interface Subscription {
   stop(): Promise<void>;
 }

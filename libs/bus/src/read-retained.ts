@@ -27,7 +27,10 @@ export async function readRetained(
     handler: options.handler,
     onCaughtUp: () => caughtUp(),
   });
-  const aborted = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve()));
+  const aborted = new Promise<void>((resolve) => {
+    if (options.signal?.aborted === true) resolve();
+    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
   try {
     await Promise.race([done, aborted]);
   } finally {

@@ -11,14 +11,7 @@ import {
 } from '@marketpipe/binance';
 import { randomUUID } from 'node:crypto';
 import { readRetained } from '@marketpipe/bus';
-import {
-  KLINE_INTERVAL_MS,
-  klineTopic,
-  TOPICS,
-  type KlineInterval,
-  type SpotKline,
-  type SpotTicker,
-} from '@marketpipe/contracts';
+import { klineTopic, TOPICS, type SpotKline, type SpotTicker } from '@marketpipe/contracts';
 import type { CaptureSpotConfig, KlineSeries } from './config';
 import {
   mapSpotExchangeInfo,
@@ -59,6 +52,16 @@ const KLINE_PUBLISH: PublishOptions<KlineTopic> = {
  */
 function holePublish(start: number): PublishOptions<KlineTopic> {
   return { keyOf: (r) => r.symbol, seriesOf: (r) => `${seriesKey(r.symbol, r.interval)} hole ${start}` };
+}
+
+/**
+ * What the topics held of a series within its backfill at start: one bit per candle slot from the
+ * backfill's start, and the newest candle.
+ */
+interface HeldSeries {
+  series: KlineSeries;
+  slots: Uint8Array;
+  newest: SpotKline;
 }
 
 /** The runs [start, end) of unset slots below `limit`. */
@@ -104,11 +107,6 @@ export class SpotCapture extends CaptureBase {
   private wanted: ReadonlySet<string> = new Set();
   /** Open time of the newest closed candle published, per `symbol interval`. */
   private readonly lastCandle = new Map<string, number>();
-  /**
-   * What the topics held of each series within its backfill at start: one bit per candle slot
-   * from the backfill's start, and the newest candle (cleared after the backfill).
-   */
-  private readonly held = new Map<string, { slots: Uint8Array; newest: SpotKline }>();
   /** When each `symbol interval` was last fetched, to spread sweeps over the budget. */
   private readonly lastFetch = new Map<string, number>();
   private stream: StreamClient | undefined;
@@ -130,8 +128,7 @@ export class SpotCapture extends CaptureBase {
     this.signal = signal;
     await this.loadUntilDone('spot exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'spot symbol table loaded');
-    await this.resumeKlineSeries(signal);
-    await this.backfill(signal);
+    await this.backfill(await this.resumeKlineSeries(signal), signal);
     this.startStreams(signal);
     if (config.CAPTURE_MODE !== 'ws') {
       this.addLoop('tickers', {
@@ -216,7 +213,7 @@ export class SpotCapture extends CaptureBase {
    */
   private async publishStreamedKlines(records: SpotKline[]): Promise<void> {
     const next = new Map<string, number>();
-    const inOrder: SpotKline[] = [];
+    const inOrder = new Map<KlineTopic, SpotKline[]>();
     for (const r of records) {
       const series = this.deps.config.SPOT_KLINES.find((k) => k.interval === r.interval);
       if (series === undefined) continue;
@@ -224,29 +221,24 @@ export class SpotCapture extends CaptureBase {
       const expected = next.get(key) ?? this.nextOpen(key, series);
       if (r.openTime < expected) continue; // REST had it first
       if (r.openTime === expected && !this.repairing.has(key)) {
-        inOrder.push(r);
+        const topic = klineTopic(series.intervalMs);
+        const list = inOrder.get(topic);
+        if (list === undefined) inOrder.set(topic, [r]);
+        else list.push(r);
         next.set(key, r.openTime + series.intervalMs);
       } else {
         this.repairCandles(r.symbol, series, expected);
       }
     }
-    if (inOrder.length === 0) return;
-    const byTopic = new Map<KlineTopic, SpotKline[]>();
-    for (const r of inOrder) {
-      const topic = klineTopic(KLINE_INTERVAL_MS[r.interval as KlineInterval]);
-      const list = byTopic.get(topic);
-      if (list === undefined) byTopic.set(topic, [r]);
-      else list.push(r);
-    }
-    for (const [topic, records] of byTopic) {
+    for (const [topic, candles] of inOrder) {
       const sent = await this.publishStreamed(
         topic,
-        records,
+        candles,
         KLINE_PUBLISH,
         `${this.symbols.length} symbols (streams)`,
       );
       // Only candles Kafka took count as had: a failed send leaves them to the REST loop.
-      if (sent) for (const r of records) this.noteCandle(seriesKey(r.symbol, r.interval), r.openTime);
+      if (sent) for (const r of candles) this.noteCandle(seriesKey(r.symbol, r.interval), r.openTime);
     }
   }
 
@@ -327,7 +319,8 @@ export class SpotCapture extends CaptureBase {
    * slots, and the newest candle — so a restart (or a second capture-spot) fetches only the holes
    * and what came after the newest, and publishes no candle twice.
    */
-  private async resumeKlineSeries(signal: AbortSignal): Promise<void> {
+  private async resumeKlineSeries(signal: AbortSignal): Promise<Map<string, HeldSeries>> {
+    const held = new Map<string, HeldSeries>();
     const all = this.deps.config.SPOT_KLINES.filter((s) => s.backfill > 0);
     const lookbackMs: Partial<Record<KlineTopic, number>> = {};
     for (const s of all) {
@@ -336,7 +329,7 @@ export class SpotCapture extends CaptureBase {
       lookbackMs[topic] = Math.max(lookbackMs[topic] ?? 0, (s.backfill + 1) * s.intervalMs + 60_000);
     }
     const topics = Object.keys(lookbackMs) as KlineTopic[];
-    if (topics.length === 0) return;
+    if (topics.length === 0) return held;
     const byInterval = new Map<string, KlineSeries>(all.map((s) => [s.interval, s]));
     const started = Date.now();
     await readRetained(this.deps.bus, {
@@ -353,23 +346,21 @@ export class SpotCapture extends CaptureBase {
         const slot = (k.openTime - this.backfillStart(series)) / series.intervalMs;
         if (!Number.isInteger(slot) || slot < 0 || slot >= series.backfill) return;
         const key = seriesKey(k.symbol, k.interval);
-        let held = this.held.get(key);
-        if (held === undefined) {
-          held = { slots: new Uint8Array(series.backfill), newest: k };
-          this.held.set(key, held);
+        let h = held.get(key);
+        if (h === undefined) {
+          h = { series, slots: new Uint8Array(series.backfill), newest: k };
+          held.set(key, h);
         }
-        held.slots[slot] = 1;
-        if (k.openTime > held.newest.openTime) held.newest = k;
+        h.slots[slot] = 1;
+        if (k.openTime > h.newest.openTime) h.newest = k;
       },
     });
-    for (const [key, { newest }] of this.held) {
+    for (const [key, { series, newest }] of held) {
       this.noteCandle(key, newest.openTime);
-      this.publisher.resume(klineTopic(KLINE_INTERVAL_MS[newest.interval as KlineInterval]), key, newest.eventTime);
+      this.publisher.resume(klineTopic(series.intervalMs), key, newest.eventTime);
     }
-    this.deps.logger.info(
-      { series: this.held.size, ms: Date.now() - started },
-      'kline series resumed from their topics',
-    );
+    this.deps.logger.info({ series: held.size, ms: Date.now() - started }, 'kline series resumed from their topics');
+    return held;
   }
 
   /** Open time of the oldest candle a series' backfill covers. */
@@ -377,32 +368,31 @@ export class SpotCapture extends CaptureBase {
     return this.alignedNow(series) - series.backfill * series.intervalMs;
   }
 
-  private async backfill(signal: AbortSignal): Promise<void> {
+  /** Fetches each series' backfill, less what `held` says its topic already has. */
+  private async backfill(held: ReadonlyMap<string, HeldSeries>, signal: AbortSignal): Promise<void> {
     const jobs: (() => Promise<void>)[] = [];
     for (const series of this.deps.config.SPOT_KLINES) {
       if (series.backfill === 0) continue;
       const from = this.backfillStart(series);
       const current = this.alignedNow(series);
       for (const symbol of this.symbols) {
-        const key = seriesKey(symbol, series.interval);
-        const held = this.held.get(key);
-        if (held === undefined) {
+        const h = held.get(seriesKey(symbol, series.interval));
+        if (h === undefined) {
           jobs.push(() => this.fetchCandles(symbol, series, from, signal));
           continue;
         }
         // Holes before the newest candle (a deeper backfill than the last run's, or one after an
         // outage longer than it): each fetched and published in order as a series of its own,
         // since newer candles went out first.
-        for (const [start, end] of missingRuns(held.slots, (held.newest.openTime - from) / series.intervalMs)) {
+        for (const [start, end] of missingRuns(h.slots, (h.newest.openTime - from) / series.intervalMs)) {
           const open = from + start * series.intervalMs;
           const before = from + end * series.intervalMs;
           jobs.push(() => this.fetchCandles(symbol, series, open, signal, before, holePublish(open)));
         }
-        const next = held.newest.openTime + series.intervalMs;
+        const next = h.newest.openTime + series.intervalMs;
         if (next < current) jobs.push(() => this.fetchCandles(symbol, series, next, signal));
       }
     }
-    this.held.clear();
     const started = Date.now();
     await this.runJobs(jobs, signal);
     this.deps.logger.info({ requests: jobs.length, ms: Date.now() - started }, 'kline backfill done');

@@ -112,26 +112,32 @@ export class PsychService {
   }
 
   private ingest(m: BusMessage): void {
+    let e: SymbolEntry | undefined;
     let changed = false;
     switch (m.topic) {
       case TOPICS.psychState:
         this.restore(m.key, m.partition, m.value);
         return;
       case TOPICS.spotTicker:
-        changed = this.entry(m.value.symbol, m.partition).computable.addSpot(m.value);
+        e = this.entry(m.value.symbol, m.partition);
+        changed = e.computable.addSpot(m.value);
         break;
       case TOPICS.futuresTicker:
-        changed = this.entry(m.value.symbol, m.partition).computable.addFutures(m.value);
+        e = this.entry(m.value.symbol, m.partition);
+        changed = e.computable.addFutures(m.value);
         break;
       case TOPICS.spotKline:
-        if (m.value.interval === '1m') changed = this.entry(m.value.symbol, m.partition).computable.addKline(m.value);
+        // Other intervals make no entry, but they are progress on the topic all the same.
+        if (m.value.interval === '1m') {
+          e = this.entry(m.value.symbol, m.partition);
+          changed = e.computable.addKline(m.value);
+        }
         break;
       default:
         return;
     }
     this.positions.observe(m);
-    const e = this.symbols.get(m.key);
-    if (e === undefined) return; // another candle interval: no entry
+    if (e === undefined) return;
     e.fromCheckpoint = false;
     if (changed) e.dirty = true;
   }
@@ -189,9 +195,15 @@ export class PsychService {
       };
       return { key: symbol, value };
     });
-    await this.deps.bus.publish(TOPICS.psychState, records);
-    this.deps.logger.debug({ symbols: records.length }, 'psych checkpoint written');
+    // Cleared before the send: a change that arrives while it is in flight goes with the next round.
     for (const [, e] of dirty) e.dirty = false;
+    try {
+      await this.deps.bus.publish(TOPICS.psychState, records);
+    } catch (err) {
+      for (const [, e] of dirty) e.dirty = true;
+      throw err;
+    }
+    this.deps.logger.debug({ symbols: records.length }, 'psych checkpoint written');
   }
 
   private entry(symbol: string, partition: number): SymbolEntry {
