@@ -10,9 +10,8 @@
 //     its model), cut to the first fraction given by --scale. Keys and chain sizes are realistic.
 //   - Topics: every contract topic (TOPICS, TOPIC_RECORD) whose record is a service input is filled,
 //     by record type, so renamed or added input topics are picked up; outputs (unified-market*) are
-//     not. Candles go to the topic(s) carrying SpotKline; with more than one such topic, intervals
-//     are placed by a contracts helper when one exists, else 1m on the shortest-retention topic and
-//     longer intervals on the longest. Topics are deleted and recreated before each fill with the
+//     not. Candles go to the topic `klineTopic` (contracts) gives their interval, as capture-spot
+//     publishes them (1m on market.spot.kline, 1h on market.spot.kline.long). Topics are deleted and recreated before each fill with the
 //     library's configs (topicConfigs/ensureTopics, 6 partitions), so each fill starts empty.
 //   - Timestamps: each record's producer timestamp (CreateTime) lies in [now - span, now), ascending
 //     per topic; eventTime/captureTime/emitTime sit a few ms to 60 ms before it, candles are
@@ -240,23 +239,9 @@ interface TopicPlan {
 }
 
 /** Where candles of each interval go: a contracts helper if there is one, else by retention. */
-function klineTopics(intervals: readonly string[]): Map<string, TopicName> {
-  const candidates = contracts.ALL_TOPICS.filter((t) => contracts.TOPIC_RECORD[t] === 'SpotKline');
-  if (candidates.length === 0) throw new Error('no topic carries SpotKline');
-  const lib = contracts as unknown as Record<string, unknown>;
-  const helper = ['klineTopic', 'klineTopicFor', 'spotKlineTopic']
-    .map((n) => lib[n])
-    .find((f) => typeof f === 'function') as ((interval: string) => TopicName) | undefined;
-  const byRetention = [...candidates].sort(
-    (a, b) => contracts.TOPIC_POLICY[a].retentionMs - contracts.TOPIC_POLICY[b].retentionMs,
-  );
-  const out = new Map<string, TopicName>();
-  for (const interval of intervals) {
-    if (helper !== undefined) out.set(interval, helper(interval));
-    else if (candidates.length === 1) out.set(interval, candidates[0] as TopicName);
-    else out.set(interval, (interval === '1m' ? byRetention[0] : byRetention[byRetention.length - 1]) as TopicName);
-  }
-  return out;
+/** The topic each candle interval goes to: the contracts' own routing, as capture-spot uses it. */
+function klineTopics(intervals: readonly (keyof typeof contracts.KLINE_INTERVAL_MS)[]): Map<string, TopicName> {
+  return new Map(intervals.map((i) => [i, contracts.klineTopic(contracts.KLINE_INTERVAL_MS[i])]));
 }
 
 function planFill(u: FillUniverse, f: Flags, spanMs: number, end: number): { plans: TopicPlan[]; skipped: object[] } {
