@@ -15,6 +15,7 @@ const CAPTURE_TOPICS: readonly TopicName[] = [
   'market.spot.kline.long',
   'market.futures.ticker',
   'market.options.chain',
+  'market.gaps',
 ];
 
 export interface CaptureHarness {

@@ -6,7 +6,7 @@ import type { BusMessage } from '@marketpipe/bus';
 import { CAPTURE_FUTURES_CONFIG, FuturesCapture } from '@marketpipe/capture-futures';
 import { CAPTURE_OPTIONS_CONFIG, OptionsCapture } from '@marketpipe/capture-options';
 import { CAPTURE_SPOT_CONFIG, SpotCapture } from '@marketpipe/capture-spot';
-import { contractViolation } from '@marketpipe/contracts';
+import { contractViolation, type DataGap } from '@marketpipe/contracts';
 import { parseConfig } from '@marketpipe/runtime';
 import { Registry } from 'prom-client';
 import { captureHarness } from './capture-harness';
@@ -126,7 +126,31 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
       );
       const repairs = await metrics.getSingleMetric('marketpipe_stream_gap_repairs_total')?.get();
       expect(repairs?.values.some((v) => v.labels['product'] === 'spot' && v.value >= 1)).toBe(true);
+      // One gap record per dropped feed, naming its span around the drop, repaired by the REST poll.
+      const feedOf = (g: DataGap): string => g.detail.split(':')[0] as string;
+      const gapsSince = (): DataGap[] =>
+        received.filter((m) => m.topic === 'market.gaps' && m.timestamp >= dropAt).map((m) => m.value as DataGap);
+      const FEEDS = ['futures', 'options-market', 'options-public', 'spot', 'spot-klines'];
+      await until(
+        () => `a gap record for every dropped feed; have ${gapsSince().map(feedOf).join(', ')}`,
+        () => FEEDS.every((f) => gapsSince().some((g) => feedOf(g) === f)),
+        15_000,
+      );
       await sleep(1_500);
+      const gaps = gapsSince();
+      expect(gaps.map(feedOf).sort()).toEqual(FEEDS);
+      for (const g of gaps) {
+        expect(contractViolation('market.gaps', g)).toBeUndefined();
+        expect(g.cause).toBe('STREAM_LOST');
+        expect(g.start).toBeLessThanOrEqual(dropAt);
+        expect(g.start).toBeGreaterThan(dropAt - 3_000); // the last frame before the drop
+        expect(g.end).toBeGreaterThanOrEqual(dropAt);
+        expect((g.end as number) - dropAt).toBeLessThan(5_000);
+        expect(g.repaired).toBe(true);
+      }
+      const spotGap = gaps.find((g) => g.detail.startsWith('spot:'));
+      expect(spotGap).toMatchObject({ product: 'SPOT', topics: ['market.spot.ticker'], symbols: SPOT });
+      expect(gaps.find((g) => g.detail.startsWith('futures:'))).toMatchObject({ product: 'FUTURES', symbols: null });
       expectNeverBackwards(fresh());
     } finally {
       controller.abort();

@@ -14,6 +14,7 @@ export const TOPICS = {
   unified: 'unified-market',
   global: 'unified-market.global',
   psychState: 'state.psych',
+  gaps: 'market.gaps',
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;
@@ -32,6 +33,7 @@ export const TOPIC_RECORD = {
   'unified-market': 'UnifiedMarket',
   'unified-market.global': 'GlobalMetrics',
   'state.psych': 'StateCheckpoint',
+  'market.gaps': 'DataGap',
 } as const satisfies Record<TopicName, string>;
 
 export type RecordName = (typeof TOPIC_RECORD)[TopicName];
@@ -113,6 +115,9 @@ export const TOPIC_POLICY: Record<TopicName, TopicPolicy> = {
   // A checkpoint older than the state's own horizon restores nothing, but a day keeps a stage that
   // was stopped overnight from starting on empty windows with nothing to tell it so.
   'state.psych': latestState(DAY),
+  // One record per gap id (its final state wins under compaction); a week lets an operator or a
+  // backtest ask what was missing last week, and the consolidator reads only CONSOLIDATOR_GAP_MARK_MS.
+  'market.gaps': latestState(7 * DAY),
 };
 
 /** Dead-letter topics: kept two weeks for an operator to inspect and replay. */

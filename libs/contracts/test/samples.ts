@@ -11,6 +11,7 @@ import type {
   SpotTicker,
   SronaReport,
   StateCheckpoint,
+  DataGap,
   TopicName,
   TopicValues,
   UnifiedMarket,
@@ -276,6 +277,15 @@ export function unifiedMarket(symbol = 'ETHUSDT'): UnifiedMarket {
     ],
     sourcesPresent: ['SPOT', 'FUTURES', 'OPTIONS', 'QUANTUM', 'PSYCH'],
     confidence: 5 / 6,
+    gaps: [
+      {
+        gapId: 'capture-spot:stream:1717000000000',
+        product: 'SPOT',
+        cause: 'STREAM_LOST',
+        start: T - 40_000,
+        end: T - 2_000,
+      },
+    ],
   };
 }
 
@@ -297,6 +307,23 @@ export function globalMetrics(): GlobalMetrics {
     averagePriceChangePercent: -12.4 / 6,
     averageQuantumScore: 2.9 / 6,
     regime: 'RISK_OFF',
+  };
+}
+
+export function dataGap(): DataGap {
+  return {
+    gapId: 'capture-spot:stream:1717000000000',
+    product: 'SPOT',
+    topics: ['market.spot.ticker', 'market.spot.kline'],
+    symbols: ['BTCUSDT', 'ETHUSDT'],
+    start: T - 40_000,
+    end: T - 2_000,
+    cause: 'STREAM_LOST',
+    detail: 'stale',
+    repaired: true,
+    eventTime: T - 2_000,
+    emitTime: T - 1_900,
+    source: 'capture-spot',
   };
 }
 
@@ -324,4 +351,5 @@ export const SAMPLES: { [T in TopicName]: () => TopicValues[T] } = {
   'unified-market': () => unifiedMarket(),
   'unified-market.global': () => globalMetrics(),
   'state.psych': () => stateCheckpoint(),
+  'market.gaps': () => dataGap(),
 };

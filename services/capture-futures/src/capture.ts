@@ -53,7 +53,7 @@ export class FuturesCapture extends CaptureBase {
   private changed: KeyedThrottle<string> | undefined;
 
   constructor(private readonly deps: FuturesCaptureDeps) {
-    super(deps);
+    super(deps, { product: 'FUTURES', service: 'capture-futures' });
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -103,6 +103,7 @@ export class FuturesCapture extends CaptureBase {
       product: 'futures',
       baseUrl: config.BINANCE_FUTURES_WS_URL,
       path: '/market',
+      topics: [TOPICS.futuresTicker],
       streams: ['!ticker@arr', '!markPrice@arr@1s'],
       onMessage: (stream, data, receivedAt) => this.onStream(stream, data, receivedAt),
     });

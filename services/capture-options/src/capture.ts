@@ -60,7 +60,7 @@ export class OptionsCapture extends CaptureBase {
   private public: StreamClient | undefined;
 
   constructor(private readonly deps: OptionsCaptureDeps) {
-    super(deps);
+    super(deps, { product: 'OPTIONS', service: 'capture-options' });
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -105,7 +105,12 @@ export class OptionsCapture extends CaptureBase {
     const streams = this.streamNames();
     const onMessage = (stream: string, data: unknown, receivedAt: number): void =>
       this.onStream(stream, data, receivedAt);
-    const base = { product: 'options' as const, baseUrl: config.BINANCE_OPTIONS_WS_URL, onMessage };
+    const base = {
+      product: 'options' as const,
+      baseUrl: config.BINANCE_OPTIONS_WS_URL,
+      topics: [TOPICS.optionsChain],
+      onMessage,
+    };
     this.market = feeds.add({ ...base, name: 'options-market', path: '/market', streams: streams.market });
     this.public = feeds.add({ ...base, name: 'options-public', path: '/public', streams: streams.public });
     feeds.start(signal);

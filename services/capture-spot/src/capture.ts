@@ -120,7 +120,8 @@ export class SpotCapture extends CaptureBase {
   private signal: AbortSignal | undefined;
 
   constructor(private readonly deps: SpotCaptureDeps) {
-    super(deps);
+    // Candles Kafka did not take, or a stream did not deliver, are fetched again by the kline loop.
+    super(deps, { product: 'SPOT', service: 'capture-spot', refetched: (t) => t !== TOPICS.spotTicker });
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -169,6 +170,7 @@ export class SpotCapture extends CaptureBase {
       product: 'spot',
       baseUrl: config.BINANCE_SPOT_WS_URL,
       path: '',
+      topics: [TOPICS.spotTicker],
       streams: this.tickerStreams(),
       onMessage: (_stream, data, receivedAt) => this.onTicker(data, receivedAt),
     });
@@ -180,6 +182,7 @@ export class SpotCapture extends CaptureBase {
         name: 'spot-klines',
         baseUrl: config.BINANCE_SPOT_WS_URL,
         path: '',
+        topics: [...new Set(config.SPOT_KLINES.map((k) => klineTopic(k.intervalMs)))],
         streams: this.klineStreams(),
         onMessage: (_stream, data, receivedAt) => this.onKline(data, receivedAt),
       });

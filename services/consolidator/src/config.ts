@@ -23,6 +23,11 @@ export const CONSOLIDATOR_CONFIG = defineConfig({
     parse: int({ min: 1000 }),
     default: '900000',
   },
+  CONSOLIDATOR_GAP_MARK_MS: {
+    doc: 'An unrepaired data gap (market.gaps) marks its symbols in unified records for this long after it ends, ms',
+    parse: int({ min: 1000 }),
+    default: '900000',
+  },
   CONSOLIDATOR_GLOBAL_INTERVAL_MS: {
     doc: 'Cadence of the global metrics, ms',
     parse: int({ min: 100 }),

@@ -1,9 +1,10 @@
 import type { Bus, BusMessage, Subscription } from '@marketpipe/bus';
-import { TOPICS, type GlobalMetrics, type TopicName, type UnifiedMarket } from '@marketpipe/contracts';
+import { TOPICS, type GlobalMetrics, type TopicName, type UnifiedGap, type UnifiedMarket } from '@marketpipe/contracts';
 import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ConsolidatorConfig } from './config';
+import { GapBook, marksKey } from './model/gaps';
 import { partialAggregate } from './model/global';
 import { SymbolState, type NearMoneyOptions } from './model/state';
 import { buildUnified } from './model/unified';
@@ -39,11 +40,15 @@ export interface ConsolidatorDeps {
  */
 export class ConsolidatorService {
   private readonly cache: LRUCache<string, SymbolState>;
+  private readonly gaps: GapBook;
+  private gapSubscription: Subscription | undefined;
+  private gapsCaughtUp = false;
   private readonly nearMoney: NearMoneyOptions;
   private readonly now: () => number;
   private subscription: Subscription | undefined;
   private loop: Loop | undefined;
   private caughtUp = false;
+  private stateCaughtUp = false;
   private partitions: readonly number[] = [];
   private lastGlobal = 0;
   private rewriteAll = false;
@@ -62,6 +67,7 @@ export class ConsolidatorService {
       ttl: c.CONSOLIDATOR_CACHE_TTL_MS,
       updateAgeOnGet: false,
     });
+    this.gaps = new GapBook(c.CONSOLIDATOR_GAP_MARK_MS);
     this.nearMoney = {
       expiries: c.CONSOLIDATOR_NEAR_MONEY_EXPIRIES,
       maxDistance: c.CONSOLIDATOR_NEAR_MONEY_DISTANCE,
@@ -98,8 +104,24 @@ export class ConsolidatorService {
 
   async start(signal: AbortSignal): Promise<void> {
     this.deps.onReady?.('kafka-state', false, 'rebuilding state from the topics');
+    // Gaps name products or symbol lists, not one key, so every instance reads every partition:
+    // a group of its own per instance, restored over the mark horizon at each start.
+    const groupId = this.deps.groupId ?? 'consolidator';
+    this.gapSubscription = await this.deps.bus.subscribe({
+      groupId: `${groupId}.gaps.${this.deps.config.CONSOLIDATOR_INSTANCE_ID}`,
+      topics: [TOPICS.gaps],
+      replay: true,
+      lookbackMs: { [TOPICS.gaps]: this.deps.config.CONSOLIDATOR_GAP_MARK_MS },
+      handler: (m) => {
+        if (m.topic === TOPICS.gaps) this.gaps.apply(m.value);
+      },
+      onCaughtUp: () => {
+        this.gapsCaughtUp = true;
+        this.reportCaughtUp();
+      },
+    });
     this.subscription = await this.deps.bus.subscribe({
-      groupId: this.deps.groupId ?? 'consolidator',
+      groupId,
       topics: INPUT_TOPICS,
       replay: true,
       // A symbol without an update for the cache TTL has left the cache in steady state, so its
@@ -108,10 +130,8 @@ export class ConsolidatorService {
       handler: (m) => void this.apply(m),
       onAssigned: (assignment) => this.assigned(assignment),
       onCaughtUp: () => {
-        if (!this.caughtUp)
-          this.deps.logger.info({ symbols: this.cache.size }, 'state rebuilt from the topics; emitting');
-        this.caughtUp = true;
-        this.deps.onReady?.('kafka-state', true, `${this.cache.size} symbols`);
+        this.stateCaughtUp = true;
+        this.reportCaughtUp();
       },
     });
     this.loop = every(
@@ -123,6 +143,18 @@ export class ConsolidatorService {
     );
   }
 
+  /** Emitting starts once the state and the gap marks have both been rebuilt. */
+  private reportCaughtUp(): void {
+    if (!this.stateCaughtUp || !this.gapsCaughtUp) return;
+    if (!this.caughtUp)
+      this.deps.logger.info(
+        { symbols: this.cache.size, gaps: this.gaps.size },
+        'state rebuilt from the topics; emitting',
+      );
+    this.caughtUp = true;
+    this.deps.onReady?.('kafka-state', true, `${this.cache.size} symbols`);
+  }
+
   private assigned(assignment: ReadonlyMap<string, readonly number[]>): void {
     const mine = new Set<number>();
     for (const partitions of assignment.values()) for (const p of partitions) mine.add(p);
@@ -130,6 +162,7 @@ export class ConsolidatorService {
     // Symbols of partitions another instance now owns are its to emit, not ours.
     for (const [symbol, state] of this.cache.entries()) if (!mine.has(state.partition)) this.cache.delete(symbol);
     this.caughtUp = false;
+    this.stateCaughtUp = false;
     this.deps.onReady?.('kafka-state', false, `rebuilding partitions ${this.partitions.join(',')}`);
   }
 
@@ -175,13 +208,19 @@ export class ConsolidatorService {
     const end = this.tickSeconds.startTimer();
     const emitTime = this.now();
     const staleMs = this.deps.config.CONSOLIDATOR_STALE_MS;
+    this.gaps.prune(emitTime);
     const changed: SymbolState[] = [];
+    const changedMarks: UnifiedGap[][] = [];
     const all: SymbolState[] = [];
     for (const state of this.cache.values()) {
       all.push(state);
-      if (state.changedSinceEmit(emitTime, staleMs)) changed.push(state);
+      const marks = this.gaps.marks(state.symbol, state.products(), emitTime);
+      if (state.changedSinceEmit(emitTime, staleMs) || marksKey(marks) !== state.emittedGapKey) {
+        changed.push(state);
+        changedMarks.push(marks);
+      }
     }
-    const unified = changed.map((s) => buildUnified(s, emitTime, { staleMs }));
+    const unified = changed.map((s, i) => buildUnified(s, emitTime, { staleMs }, changedMarks[i]));
     let global: GlobalMetrics | null = null;
     if (emitTime - this.lastGlobal >= this.deps.config.CONSOLIDATOR_GLOBAL_INTERVAL_MS) {
       global = partialAggregate(all, this.deps.config.CONSOLIDATOR_INSTANCE_ID, this.partitions, emitTime);
@@ -208,6 +247,7 @@ export class ConsolidatorService {
         const versions = changed.map((s) => s.version);
         const staleMs = this.deps.config.CONSOLIDATOR_STALE_MS;
         const masks = changed.map((s) => s.staleMask(emitTime, staleMs));
+        const gapKeys = unified.map((u) => marksKey(u.gaps));
         await this.deps.bus.publish(
           TOPICS.unified,
           unified.map((u) => ({ key: u.symbol, value: u })),
@@ -216,6 +256,7 @@ export class ConsolidatorService {
         changed.forEach((s, i) => {
           s.emittedVersion = versions[i] as number;
           s.emittedStaleMask = masks[i] as number;
+          s.emittedGapKey = gapKeys[i] as string;
         });
         this.emitted.inc(unified.length);
       }
@@ -239,7 +280,9 @@ export class ConsolidatorService {
     }
     const rewrite = this.rewriteAll;
     const staleMs = this.deps.config.CONSOLIDATOR_STALE_MS;
-    const batch = rewrite ? all.map((s) => buildUnified(s, emitTime, { staleMs })) : unified;
+    const batch = rewrite
+      ? all.map((s) => buildUnified(s, emitTime, { staleMs }, this.gaps.marks(s.symbol, s.products(), emitTime)))
+      : unified;
     try {
       await store.write(batch, global);
       if (rewrite) this.rewriteAll = false;
@@ -258,6 +301,7 @@ export class ConsolidatorService {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
+    await this.gapSubscription?.stop();
     await this.loop?.stop();
     await this.publishing;
   }

@@ -1,5 +1,5 @@
 import type { Bus } from '@marketpipe/bus';
-import type { TopicName, TopicValues } from '@marketpipe/contracts';
+import type { GapProduct, TopicName, TopicValues } from '@marketpipe/contracts';
 import type { Logger } from '@marketpipe/runtime';
 import type { Registry } from 'prom-client';
 import { Poller, type PollerOptions } from '../poll/poller';
@@ -8,6 +8,7 @@ import type { BinanceStreamConfig, CaptureMode } from '../config/stream-config';
 import type { Rejection } from '../checked';
 import { Batcher } from './batcher';
 import { KeyedThrottle } from './keyed-throttle';
+import { GapReporter } from './gaps';
 import { CapturePublisher, type PublishOptions } from './publisher';
 import { StreamFeeds } from './stream-feeds';
 import { retryUntilDone } from './tasks';
@@ -26,6 +27,15 @@ export interface CaptureBaseDeps {
   now?: () => number;
 }
 
+/** Who a capture is, for its gap records. */
+export interface CaptureIdentity {
+  product: GapProduct;
+  /** The service name, the gap records' source. */
+  service: string;
+  /** Topics whose missed records the capture fetches again over REST by itself (candles). */
+  refetched?: (topic: TopicName) => boolean;
+}
+
 /**
  * The shape the three captures share: load the instrument table (retrying through outages and
  * bans), run named polling loops on the product's budget, publish through one CapturePublisher,
@@ -33,6 +43,7 @@ export interface CaptureBaseDeps {
  */
 export abstract class CaptureBase {
   protected readonly publisher: CapturePublisher;
+  protected readonly gaps: GapReporter;
   protected readonly now: () => number;
   private readonly loops: { name: string; poller: Poller }[] = [];
   private announced = false;
@@ -43,10 +54,20 @@ export abstract class CaptureBase {
   /** Stream mappers' rejections since the last streamed publish, reported with it. */
   private streamRejected: Rejection[] = [];
 
-  constructor(private readonly base: CaptureBaseDeps) {
+  constructor(
+    private readonly base: CaptureBaseDeps,
+    identity: CaptureIdentity,
+  ) {
     this.now = base.now ?? Date.now;
-    this.publisher = new CapturePublisher(base.bus, base.logger, base.metrics, (endpoint, n) =>
-      base.client.countRejected(endpoint, n),
+    this.gaps = new GapReporter(base.bus, base.logger, base.metrics, identity.product, identity.service, this.now);
+    this.publisher = new CapturePublisher(
+      base.bus,
+      base.logger,
+      base.metrics,
+      (endpoint, n) => base.client.countRejected(endpoint, n),
+      this.gaps,
+      identity.refetched,
+      this.now,
     );
   }
 
@@ -91,6 +112,8 @@ export abstract class CaptureBase {
       repair,
       logger: this.base.logger,
       metrics: this.base.metrics,
+      gaps: this.gaps,
+      now: this.now,
       onStateChange: (up) => {
         if (mode !== 'ws') return;
         if (up && !this.announced) this.announceReady('streams up');
@@ -181,5 +204,12 @@ export abstract class CaptureBase {
   async stop(): Promise<void> {
     for (const g of this.gates) g.stop();
     await Promise.all([...this.loops.map(({ poller }) => poller.stop()), this.feeds?.stop()]);
+    // Gaps reported while stopping still go out if Kafka takes them soon; an absent broker must not hold up the shutdown.
+    if (this.gaps.pending > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)));
+      await Promise.race([this.gaps.flush(), giveUp]);
+      clearTimeout(timer);
+    }
   }
 }

@@ -1,4 +1,5 @@
-export { CaptureBase, STREAM_MODE_REST_SHARE, type CaptureBaseDeps } from './capture-base';
+export { CaptureBase, STREAM_MODE_REST_SHARE, type CaptureBaseDeps, type CaptureIdentity } from './capture-base';
+export { GapReporter, symbolsOfStreams, type GapSpan } from './gaps';
 export { CapturePublisher, type PublishOptions } from './publisher';
 export { runCaptureService, type Capture, type CaptureDeps } from './run-capture';
 export { retryUntilDone, runConcurrently } from './tasks';

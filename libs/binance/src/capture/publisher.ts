@@ -1,8 +1,9 @@
 import type { Bus } from '@marketpipe/bus';
-import type { TopicName, TopicValues } from '@marketpipe/contracts';
+import { ContractError, type TopicName, type TopicValues } from '@marketpipe/contracts';
 import type { Logger } from '@marketpipe/runtime';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Mapped, Rejection } from '../checked';
+import type { GapReporter } from './gaps';
 
 type Value<T extends TopicName> = TopicValues[T] & { eventTime: number };
 
@@ -82,12 +83,20 @@ export class CapturePublisher {
   private readonly last = new Map<string, number>();
   private readonly metrics: PublisherMetrics;
   private readonly rejections: RejectionLog;
+  /** Last time Kafka took a batch: where a broker outage's gap starts. */
+  private lastAccepted: number | undefined;
+  /** Sends failing since `start` (the last accepted batch), on these topics. */
+  private outage: { start: number; topics: Set<TopicName>; detail: string } | undefined;
 
   constructor(
     private readonly bus: Bus,
     logger: Logger,
     registry: Registry,
     private readonly countRejected: (endpoint: string, count: number) => void = () => undefined,
+    private readonly gaps?: GapReporter,
+    /** Topics whose missed records the capture fetches again over REST (candles), so an outage of only those is repaired. */
+    private readonly refetched: (topic: TopicName) => boolean = () => false,
+    private readonly now: () => number = Date.now,
   ) {
     this.metrics = publisherMetrics(registry);
     this.rejections = new RejectionLog(logger);
@@ -128,11 +137,55 @@ export class CapturePublisher {
     const notNewer = mapped.records.length - fresh.length;
     if (notNewer > 0) this.metrics.unchanged.inc({ topic }, notNewer);
     if (fresh.length === 0) return 0;
-    await this.bus.publish(topic, fresh);
+    const sentAt = this.now();
+    try {
+      await this.bus.publish(topic, fresh);
+    } catch (err) {
+      this.failed(topic, err, sentAt);
+      throw err;
+    }
+    this.accepted();
     // Only after Kafka took the batch: a failed send must not mark its records as published.
     for (const [series, eventTime] of pending) this.last.set(series, eventTime);
     this.metrics.published.inc({ topic }, fresh.length);
     this.metrics.lastPublish.set({ topic }, Date.now() / 1000);
     return fresh.length;
+  }
+
+  /**
+   * A send Kafka did not take opens (or widens) an outage; a record the contract refused does not,
+   * nor does a send that was already under way when a later one got through (it belongs to the
+   * outage that batch ended, which its span covers).
+   */
+  private failed(topic: TopicName, err: unknown, sentAt: number): void {
+    if (err instanceof ContractError) return;
+    if (this.outage === undefined && this.lastAccepted !== undefined && sentAt < this.lastAccepted) return;
+    if (this.outage === undefined) {
+      const now = this.now();
+      this.outage = { start: this.lastAccepted ?? now, topics: new Set(), detail: (err as Error).message };
+    }
+    this.outage.topics.add(topic);
+  }
+
+  /** The first batch Kafka takes after failed ones ends the outage: one gap record names its span. */
+  private accepted(): void {
+    const now = this.now();
+    this.lastAccepted = now;
+    const outage = this.outage;
+    if (outage === undefined) {
+      if ((this.gaps?.pending ?? 0) > 0) void this.gaps?.flush(); // gap records a failed flush left behind
+      return;
+    }
+    this.outage = undefined;
+    const topics = [...outage.topics].sort();
+    this.gaps?.report({
+      topics,
+      symbols: null,
+      start: outage.start,
+      end: now,
+      cause: 'BROKER_OUTAGE',
+      detail: `publishing failed: ${outage.detail}`,
+      repaired: topics.every(this.refetched),
+    });
   }
 }

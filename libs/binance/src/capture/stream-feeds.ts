@@ -1,7 +1,9 @@
+import type { TopicName } from '@marketpipe/contracts';
 import type { Logger } from '@marketpipe/runtime';
 import type { Counter, Registry } from 'prom-client';
 import type { BinanceStreamConfig } from '../config/stream-config';
 import { StreamClient, streamMetrics, type StreamClientOptions } from '../stream';
+import { symbolsOfStreams, type GapReporter, type GapSpan } from './gaps';
 
 export interface StreamFeedsOptions {
   config: BinanceStreamConfig;
@@ -13,16 +15,26 @@ export interface StreamFeedsOptions {
   repair: (signal: AbortSignal) => Promise<void>;
   /** Streams up (true) or down (false), for readiness and the REST fallback. */
   onStateChange?: (up: boolean) => void;
+  /** Where spans of lost stream data are reported (market.gaps). */
+  gaps?: GapReporter;
+  now?: () => number;
 }
 
-export type FeedOptions = Pick<StreamClientOptions, 'product' | 'baseUrl' | 'path' | 'streams' | 'onMessage' | 'name'>;
+export type FeedOptions = Pick<
+  StreamClientOptions,
+  'product' | 'baseUrl' | 'path' | 'streams' | 'onMessage' | 'name'
+> & {
+  /** The topics the feed's data goes to: what a gap in it leaves missing. */
+  topics: readonly TopicName[];
+};
 
 /**
  * The stream side of one capture: its WebSocket clients, whether they are all up, and gap repair.
  * After a loss (not after a clean hand-over) one REST snapshot fills the gap; several losses while a
  * repair runs coalesce into one more repair, so a flapping connection cannot spend the REST budget.
  * The snapshot's records go through the same publisher as the stream's, so nothing older than what
- * was already published goes out again.
+ * was already published goes out again. Each loss becomes one gap record (market.gaps) once the
+ * repair that covers it has run, saying whether it succeeded; a refused stream becomes an open one.
  */
 export class StreamFeeds {
   private readonly clients: StreamClient[] = [];
@@ -31,26 +43,47 @@ export class StreamFeeds {
   private repairAgain = false;
   private signal: AbortSignal | undefined;
   private readonly repairs: Counter<'product' | 'outcome'>;
+  /** Losses waiting for the next repair to start; the repair that starts takes them all. */
+  private unrepaired: Omit<GapSpan, 'repaired'>[] = [];
+  private readonly now: () => number;
 
   constructor(private readonly options: StreamFeedsOptions) {
     this.repairs = streamMetrics(options.metrics).repairs;
+    this.now = options.now ?? Date.now;
   }
 
   add(feed: FeedOptions): StreamClient {
     const { config, logger, metrics } = this.options;
+    const { topics, ...clientFeed } = feed;
+    const name = feed.name ?? feed.product;
     const client = new StreamClient({
-      ...feed,
+      ...clientFeed,
       logger,
       metrics,
       lifetimeMs: config.STREAM_LIFETIME_MS,
       silenceMs: config.STREAM_SILENCE_MS,
-      onGap: (streams, reason) => {
-        logger.warn(
-          { streams: streams.length, reason, feed: feed.name ?? feed.product },
-          'stream gap: repairing from REST',
-        );
+      onGap: (streams, reason, since) => {
+        logger.warn({ streams: streams.length, reason, feed: name }, 'stream gap: repairing from REST');
+        this.unrepaired.push({
+          topics,
+          symbols: symbolsOfStreams(streams),
+          start: since,
+          end: this.now(),
+          cause: 'STREAM_LOST',
+          detail: `${name}: ${reason}`,
+        });
         this.repair();
       },
+      onRejected: (streams, at) =>
+        void this.options.gaps?.report({
+          topics,
+          symbols: symbolsOfStreams(streams),
+          start: at,
+          end: null,
+          cause: 'STREAM_REFUSED',
+          detail: `${name}: the server refused to subscribe ${streams.length} stream(s)`,
+          repaired: false,
+        }),
       onStateChange: () => this.refreshState(),
     });
     this.clients.push(client);
@@ -83,13 +116,22 @@ export class StreamFeeds {
       return;
     }
     const product = this.options.product;
+    const covered = this.unrepaired;
+    this.unrepaired = [];
+    const reportAll = (repaired: boolean): void => {
+      for (const span of covered) this.options.gaps?.report({ ...span, repaired });
+    };
     this.repairing = this.options
       .repair(signal)
       .then(
-        () => this.repairs.inc({ product, outcome: 'ok' }),
+        () => {
+          this.repairs.inc({ product, outcome: 'ok' });
+          reportAll(true);
+        },
         (err: unknown) => {
           this.repairs.inc({ product, outcome: 'failed' });
           this.options.logger.warn({ product, err: (err as Error).message }, 'gap repair from REST failed');
+          reportAll(false);
         },
       )
       .finally(() => {

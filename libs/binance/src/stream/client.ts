@@ -35,7 +35,9 @@ export interface StreamClientOptions {
   /** A connection carrying `streams` was (re)established after a loss (drop, stall, refused, error) — not after a
    * clean proactive hand-over or serverShutdown hand-over where the old connection overlapped. The caller repairs
    * the gap from REST. */
-  onGap?: (streams: readonly string[], reason: string) => void;
+  onGap?: (streams: readonly string[], reason: string, since: number) => void;
+  /** The server refused to subscribe `streams`; they are not retried until they leave the set and come back. */
+  onRejected?: (streams: readonly string[], at: number) => void;
   /** up = every stream is carried by an open, subscribed connection. Called on every change. */
   onStateChange?: (up: boolean) => void;
   /** Streams per SUBSCRIBE/UNSUBSCRIBE message. Default 200. */
@@ -117,11 +119,11 @@ export class StreamClient {
       backoffMs: (failures) => backoffDelay(failures, backoff),
       data: (stream, data, receivedAt) => this.onData(stream, data, receivedAt),
       changed: () => this.updateUp(),
-      gap: (streams, reason) => {
+      gap: (streams, reason, since) => {
         this.counts.gaps++;
         this.m.gaps.inc();
         this.logger.warn({ streams: streams.length, reason }, 'streams resumed after a gap');
-        this.options.onGap?.(streams, reason);
+        this.options.onGap?.(streams, reason, since);
       },
       lost: (reason) => {
         this.counts.reconnects++;
@@ -142,6 +144,7 @@ export class StreamClient {
         }
         this.m.rejected.set(this.rejected.size);
         this.updateUp();
+        this.options.onRejected?.(streams, Date.now());
       },
       malformed: (reason) => {
         this.counts.malformed++;

@@ -63,6 +63,8 @@ export class StreamConnection {
   private finished = false;
   private wasReady = false;
   private lastLifeAt = 0;
+  /** Wall-clock time of the last data frame (0: none yet): where a gap after this connection starts. */
+  lastDataAt = 0;
   private pumpTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private lifetimeTimer: NodeJS.Timeout | undefined;
@@ -204,6 +206,7 @@ export class StreamConnection {
     switch (frame.kind) {
       case 'data':
         this.lastLifeAt = performance.now();
+        this.lastDataAt = receivedAt;
         this.events.data(frame.stream, frame.data, receivedAt);
         return;
       case 'result':

@@ -20,7 +20,8 @@ export interface SlotHost {
   data(stream: string, data: unknown, receivedAt: number): void;
   /** Readiness of a slot may have changed. */
   changed(): void;
-  gap(streams: readonly string[], reason: string): void;
+  /** The streams are carried again after a loss; `since`: wall-clock time their data stopped. */
+  gap(streams: readonly string[], reason: string, since: number): void;
   lost(reason: LossReason): void;
   handover(reason: ExpiryReason): void;
   rejected(streams: readonly string[]): void;
@@ -35,6 +36,8 @@ export class Slot {
   private candidate: StreamConnection | undefined;
   /** Why data may be missing: set by a loss, reported when a connection carries the streams again. */
   private gapReason: string | undefined;
+  /** When the data stopped: the last data frame of the connection lost first. */
+  private gapSince = 0;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
   private waitingForAttempt = false;
@@ -132,7 +135,7 @@ export class Slot {
       if (this.gapReason !== undefined) {
         const reason = this.gapReason;
         this.gapReason = undefined;
-        this.host.gap([...this.streams], reason);
+        this.host.gap([...this.streams], reason, this.gapSince);
       }
       if (conn.expiry !== undefined) this.onExpiring(conn, conn.expiry);
     }
@@ -154,6 +157,7 @@ export class Slot {
     this.host.lost(reason);
     if (conn === this.active) {
       this.active = undefined;
+      if (this.gapReason === undefined) this.gapSince = conn.lastDataAt > 0 ? conn.lastDataAt : Date.now();
       this.gapReason ??= conn.expiry !== undefined ? `${conn.expiry} before hand-over (${reason})` : reason;
       this.host.logger.warn({ reason, detail, streams: this.streams.size }, 'stream connection lost');
       this.host.changed();

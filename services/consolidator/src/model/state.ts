@@ -1,6 +1,7 @@
 import {
   UnifiedSourceValues,
   type FuturesTicker,
+  type GapProduct,
   type OptionContract,
   type OptionsChain,
   type PsychState,
@@ -76,6 +77,8 @@ export class SymbolState {
   emittedVersion = 0;
   /** Which sources were stale in the last emitted record (bit i = UnifiedSourceValues[i]). */
   emittedStaleMask = 0;
+  /** The gap marks of the last emitted record (marksKey). */
+  emittedGapKey = '';
   /** Kafka partition the symbol's records come from (all topics are co-partitioned by symbol). */
   partition = -1;
 
@@ -141,6 +144,15 @@ export class SymbolState {
    */
   changedSinceEmit(now: number, staleMs: number): boolean {
     return this.version !== this.emittedVersion || this.staleMask(now, staleMs) !== this.emittedStaleMask;
+  }
+
+  /** The captured products this symbol holds data of: the gaps that can concern it. */
+  products(): GapProduct[] {
+    const out: GapProduct[] = [];
+    if (this.spot !== null) out.push('SPOT');
+    if (this.futures !== null) out.push('FUTURES');
+    if (this.options !== null) out.push('OPTIONS');
+    return out;
   }
 
   held(source: UnifiedSource): Held<unknown> | null {

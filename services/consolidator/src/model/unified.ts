@@ -1,6 +1,7 @@
 import {
   UnifiedSourceValues,
   type SourceFreshness,
+  type UnifiedGap,
   type UnifiedMarket,
   type UnifiedSource,
 } from '@marketpipe/contracts';
@@ -17,9 +18,14 @@ export interface UnifiedOptionsConfig {
 /**
  * The unified record of one symbol at `emitTime`: every source's latest record or null, each
  * source's age and stale flag (absent counts as stale), the share of fresh sources as confidence,
- * and the time from the newest source's arrival to this emit.
+ * the time from the newest source's arrival to this emit, and the data gaps that mark the symbol.
  */
-export function buildUnified(state: SymbolState, emitTime: number, config: UnifiedOptionsConfig): UnifiedMarket {
+export function buildUnified(
+  state: SymbolState,
+  emitTime: number,
+  config: UnifiedOptionsConfig,
+  gaps: UnifiedGap[] = [],
+): UnifiedMarket {
   const freshness: SourceFreshness[] = [];
   const present: UnifiedSource[] = [];
   let fresh = 0;
@@ -55,5 +61,6 @@ export function buildUnified(state: SymbolState, emitTime: number, config: Unifi
     freshness,
     sourcesPresent: present,
     confidence: fresh / UnifiedSourceValues.length,
+    gaps,
   };
 }
