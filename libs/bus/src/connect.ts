@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ServiceContext } from '@marketpipe/runtime';
 import type { TopicName } from '@marketpipe/contracts';
 import { Counter } from 'prom-client';
@@ -20,11 +21,17 @@ export async function connectKafkaBus(
     registers: [ctx.ops.metrics],
   });
   ctx.ops.setReady('kafka', false, 'connecting');
+  // The host name is the pod name in Kubernetes (kept when a container restarts in its pod) and
+  // the container id under Compose; two instances on one host still work (the second one's join
+  // turns the first into a dynamic member), they only lose the instant takeover.
+  const configured = ctx.config.KAFKA_GROUP_INSTANCE_ID ?? `${serviceName}@${hostname()}`;
+  const groupInstanceId = configured === 'none' ? undefined : configured;
   const bus = new KafkaBus({
     config: ctx.config,
     clientId: serviceName,
     logger: ctx.logger,
     ...(topics === undefined ? {} : { topics }),
+    ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
     onDeadLetter: (topic, reason) => deadLetters.inc({ topic, reason }),
   });
   await bus.start();

@@ -2,7 +2,16 @@ export type { Bus, BusMessage, OutgoingRecord, SubscribeOptions, Subscription } 
 export { MemoryBus, type MemoryBusOptions } from './memory';
 export { InputPositions } from './input-positions';
 export { readRetained } from './read-retained';
-export { createKafka, DLQ_HEADERS, KafkaBus, registryConfig, type DlqReason, type KafkaBusOptions } from './kafka';
+export {
+  createKafka,
+  DLQ_HEADERS,
+  KAFKA_RETRY,
+  KafkaBus,
+  registryConfig,
+  type DlqReason,
+  type KafkaBusOptions,
+} from './kafka';
+export { KafkaLogGate, STILL_DOWN_EVERY_MS } from './log-gate';
 export { KAFKA_CONFIG, type KafkaConfig } from './kafka-config';
 export {
   alignTopicConfigs,

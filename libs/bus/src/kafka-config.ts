@@ -5,6 +5,11 @@ import { bool, defineConfig, hostPort, int, list, oneOf, str, url, type ConfigOf
 export const KAFKA_CONFIG = defineConfig({
   KAFKA_BROKERS: { doc: 'Comma-separated bootstrap brokers, host:port', parse: list(hostPort(), { min: 1 }) },
   KAFKA_CLIENT_ID: { doc: 'Kafka client id (defaults to the service name)', parse: str(), optional: true },
+  KAFKA_GROUP_INSTANCE_ID: {
+    doc: 'Static consumer-group membership: this instance\'s name in its groups, unique among live members and kept across restarts (a replacement takes over at once); default <service>@<host name>, "none" for dynamic membership',
+    parse: str(),
+    optional: true,
+  },
   KAFKA_SSL: { doc: 'Connect to Kafka over TLS', parse: bool(), default: 'false' },
   KAFKA_SASL_MECHANISM: {
     doc: 'SASL mechanism: none, plain, scram-sha-256, scram-sha-512',

@@ -15,7 +15,6 @@ import {
   Partitioners,
   type Consumer,
   type IHeaders,
-  type KafkaConfig as KafkaJsConfig,
   type KafkaMessage,
   type LogEntry,
   type Producer,
@@ -32,6 +31,7 @@ import {
 } from './port';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { ensureTopics } from './topic-admin';
+import { KafkaLogGate } from './log-gate';
 
 /** Headers a DLQ record carries, so an operator can find and replay the original. */
 export const DLQ_HEADERS = {
@@ -70,7 +70,26 @@ export interface KafkaBusOptions {
   topics?: readonly TopicName[];
   /** Called for every record sent to a DLQ (metrics hook). */
   onDeadLetter?: (topic: TopicName, reason: DlqReason) => void;
+  /**
+   * Static group membership (KIP-345, via patches/kafkajs): the name of this instance in every
+   * consumer group it joins, unique among the live members and the same across its restarts. A
+   * replacement that joins under the name of a member that died takes over its partitions at
+   * once instead of waiting for the dead one's session (30 s) to expire; so does this process's
+   * own consumer when it restarts after a broker outage. A second live process under the same
+   * name is not fatal: the one it displaced goes on as a dynamic member. Unset: dynamic.
+   */
+  groupInstanceId?: string;
 }
+
+/**
+ * Retry settings of every client, set explicitly: kafkajs's own defaults differ by NODE_ENV
+ * (under Jest a 1 s backoff cap; in production 30 s), which is why a broker outage cost in-process
+ * tests under a second after the broker's return and real processes 30 s. Capped at 1 s, a
+ * client that is backing off tries again within a second of the broker answering.
+ */
+export const KAFKA_RETRY = { initialRetryTime: 200, maxRetryTime: 1_000, factor: 0.2, multiplier: 2, retries: 15 };
+/** The idempotent producer retries until the brokers answer (fewer may reorder or lose a batch). */
+const PRODUCER_RETRY = { ...KAFKA_RETRY, retries: Number.MAX_SAFE_INTEGER };
 
 function saslOptions(config: KafkaConfig): SASLOptions | undefined {
   if (config.KAFKA_SASL_MECHANISM === 'none') return undefined;
@@ -86,19 +105,10 @@ function saslOptions(config: KafkaConfig): SASLOptions | undefined {
   };
 }
 
-/** Routes kafkajs's own logging into pino instead of its console logger. */
-function kafkaLogCreator(logger: Logger): KafkaJsConfig['logCreator'] {
-  const child = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      if (level === logLevel.ERROR) child.error(extra, message);
-      else if (level === logLevel.WARN) child.warn(extra, message);
-      else if (level === logLevel.INFO) child.debug(extra, message);
-    };
-}
-
-export function createKafka(options: Pick<KafkaBusOptions, 'config' | 'clientId' | 'logger'>): Kafka {
+export function createKafka(
+  options: Pick<KafkaBusOptions, 'config' | 'clientId' | 'logger'>,
+  gate: KafkaLogGate = new KafkaLogGate(options.logger),
+): Kafka {
   const { config } = options;
   const sasl = saslOptions(config);
   return new Kafka({
@@ -106,8 +116,9 @@ export function createKafka(options: Pick<KafkaBusOptions, 'config' | 'clientId'
     brokers: config.KAFKA_BROKERS,
     ssl: config.KAFKA_SSL,
     ...(sasl === undefined ? {} : { sasl }),
+    retry: KAFKA_RETRY,
     logLevel: logLevel.INFO,
-    logCreator: kafkaLogCreator(options.logger),
+    logCreator: () => (entry: LogEntry) => gate.entry(entry.level, entry.log),
   });
 }
 
@@ -142,12 +153,17 @@ export class KafkaBus implements Bus {
   /** Why the last publish failed, until one succeeds. */
   private publishFailure: string | undefined;
 
+  /** kafkajs's log lines, with a broker outage collapsed into a few of them. */
+  private readonly logGate: KafkaLogGate;
+
   constructor(private readonly options: KafkaBusOptions) {
-    this.kafka = createKafka(options);
+    this.logGate = new KafkaLogGate(options.logger);
+    this.kafka = createKafka(options, this.logGate);
     // Idempotence needs a single in-flight request per connection; more reorders retried batches.
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      retry: PRODUCER_RETRY,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
@@ -195,6 +211,7 @@ export class KafkaBus implements Bus {
     try {
       await this.producer.send({ topic, messages });
       this.publishFailure = undefined;
+      this.logGate.reachable();
     } catch (err) {
       this.publishFailure = `publishing to ${topic} failed: ${err instanceof Error ? err.message : String(err)}`;
       throw err;
@@ -220,9 +237,12 @@ export class KafkaBus implements Bus {
     const serde = this.requireSerde();
     // A short fetch wait bounds how long an idle consumer takes to notice a stop (and to report
     // itself live); fetches still return the moment data arrives, so latency is unaffected.
+    const groupInstanceId = this.options.groupInstanceId;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
+      ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
       maxWaitTimeInMs: 500,
+      retry: KAFKA_RETRY,
       partitionAssigners: [CoPartitionedAssigner],
     });
     this.consumers.add(consumer);
@@ -240,6 +260,7 @@ export class KafkaBus implements Bus {
     }
     consumer.on(consumer.events.FETCH, () => {
       this.lastFetch = Date.now();
+      this.logGate.reachable();
     });
     // Live = joined the group and completed one fetch, so the start offsets are resolved.
     const live = new Promise<void>((resolve) => {

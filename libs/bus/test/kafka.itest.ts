@@ -205,9 +205,9 @@ describe('KafkaBus bounded restore', () => {
     // The rebuild reads the poison record again; the DLQ must not get a second copy.
     const again = await restore(new Set([key]), 60_000, groupId);
     expect(again.keys).toEqual([key]);
-    const parked = await readDlq(bus, key);
+    // Other suites' groups on the shared topic park it too (once each): count this group's.
+    const parked = (await readDlq(bus, key)).filter((p) => p.group === groupId);
     expect(parked).toHaveLength(1);
-    expect(parked[0]?.group).toBe(groupId);
   });
 });
 
