@@ -28,6 +28,9 @@ interface SymbolEntry {
   fromCheckpoint: boolean;
 }
 
+/** Bytes of checkpoint bodies per publish. */
+const CHECKPOINT_BATCH_BYTES = 512 * 1024;
+
 /** Layout of the checkpoint body this version writes and reads (PsychComputable.toFloats). */
 const CHECKPOINT_FORMAT = 1;
 /**
@@ -197,11 +200,26 @@ export class PsychService {
     });
     // Cleared before the send: a change that arrives while it is in flight goes with the next round.
     for (const [, e] of dirty) e.dirty = false;
-    try {
-      await this.deps.bus.publish(TOPICS.psychState, records);
-    } catch (err) {
-      for (const [, e] of dirty) e.dirty = true;
-      throw err;
+    // Sent in chunks under the broker's default max.message.bytes (1 MB): at the full universe one
+    // round is ~2,000 checkpoints of ~10 KB, which Kafka refuses as one batch.
+    let from = 0;
+    while (from < records.length) {
+      let to = from;
+      let bytes = 0;
+      while (
+        to < records.length &&
+        (to === from || bytes + (records[to]?.value.body.length ?? 0) < CHECKPOINT_BATCH_BYTES)
+      ) {
+        bytes += (records[to]?.value.body.length ?? 0) + 64;
+        to++;
+      }
+      try {
+        await this.deps.bus.publish(TOPICS.psychState, records.slice(from, to));
+      } catch (err) {
+        for (const [, e] of dirty.slice(from)) e.dirty = true;
+        throw err;
+      }
+      from = to;
     }
     this.deps.logger.debug({ symbols: records.length }, 'psych checkpoint written');
   }
