@@ -301,7 +301,9 @@ describe('consolidator recovery on a broker of its own', () => {
     // One "unreachable" line, a "still unreachable" every 30 s, the "reachable again" (info, not
     // counted here), and what kafkajs says while the broker shuts down, before the connection is
     // refused (leaders moving: 4 lines measured). Ungated kafkajs printed ~150 lines in 30 s.
-    expect(lines.filter((l) => /unreachable;/.test(l.msg))).toHaveLength(1);
+    // One per outage, or two when the broker answers once more while it shuts down (a consolidator
+    // holds three clients: producer, state consumer, gap consumer).
+    expect(lines.filter((l) => /unreachable;/.test(l.msg)).length).toBeLessThanOrEqual(2);
     expect(lines.length).toBeLessThanOrEqual(8);
     expect(c.lines.some((l) => l.component === 'kafkajs' && /reachable again/.test(l.msg))).toBe(true);
   }, 240_000);
