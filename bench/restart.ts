@@ -76,6 +76,7 @@ import type * as ContractsModule from '../libs/contracts/src/index.ts';
 import type * as BusModule from '../libs/bus/src/index.ts';
 import type * as MarketModule from '../libs/binance-sim/src/model/market.ts';
 import type { OptionContract, TopicName } from '../libs/contracts/src/index.ts';
+import { flag } from './lib/flag.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -114,14 +115,6 @@ interface Flags {
   runs: number;
   kafka: 'private' | 'shared';
   readyTimeoutMs: number;
-}
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i === -1) return fallback;
-  const v = process.argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return v;
 }
 
 function positive(name: string, fallback: string): number {

@@ -65,6 +65,7 @@ import type * as KafkaJs from 'kafkajs';
 import type * as RegistryLib from '@kafkajs/confluent-schema-registry';
 import type * as IoRedis from 'ioredis';
 import type * as ContractsModule from '../libs/contracts/src/index.ts';
+import { flag } from './lib/flag.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const require = createRequire(join(ROOT, 'package.json'));
@@ -102,14 +103,6 @@ interface Flags {
   settleMs: number;
   redisPollMs: number;
   report: string;
-}
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i === -1) return fallback;
-  const v = process.argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return v;
 }
 
 function positive(name: string, fallback: string, allowZero = false): number {
