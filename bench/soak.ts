@@ -2,12 +2,15 @@
 // them) at the full universe for --minutes (30) on a private broker, sampled every --sample-seconds
 // (10): per service VmRSS, heap used and event-loop delay (prom-client's default metrics on its ops
 // port), consumer lag per group (committed vs end offsets), per-topic disk (the private broker's
-// log segments) and records/s (end-offset deltas). After --warmup-minutes (5) it fits least-squares
-// slopes and checks the acceptance of issue 13: RSS slope ≤ 5 MB per 10 min per service, lag
-// bounded, disk per topic within 20 % of docs/sizing.md.
+// log segments) and records/s (end-offset deltas). Over [--warmup-minutes (15), --minutes] it fits
+// least-squares slopes and checks the acceptance of issue 13: RSS slope ≤ 5 MB per 10 min per
+// service, lag bounded, disk per topic within 20 % of docs/sizing.md. The warm-up is psych's short
+// window (15 min): until it is full, psych's memory grows by design.
 //
-// --kill: SIGKILLs each service in turn at evenly spaced times after the warm-up, restarts it (same
-// env and port, as stackUp would) and times kill → replacement /readyz 200 (acceptance ≤ 10 s).
+// --kill: after the measured window, a kill phase SIGKILLs each service in turn, one per
+// --kill-slot-seconds (60), restarts it (same env and port, as stackUp would) and times kill →
+// replacement /readyz 200 (acceptance ≤ 10 s). Kills stay out of the measured window: a
+// replacement warms up again, and its growth is not a slope of the service.
 // Throughout the soak a checker reads unified-market (plain kafkajs consumer + registry decode) and
 // polls the Redis snapshots, and counts any per-symbol, per-section eventTime that moves backwards.
 //
@@ -15,8 +18,9 @@
 // stopped and removed at the end) so the topics' disk is the soak's own and the shared broker is
 // untouched. Registry and Redis are the shared infra:up ones; the consolidator writes to Redis db 12.
 //
-// Flags: --minutes 30  --warmup-minutes 5  --sample-seconds 10  --universe full|default  --kill
-//        --settle-minutes 2 (a replacement's own warm-up, left out of its slope)  --redis-poll-ms 2000
+// Flags: --minutes 30  --warmup-minutes 15  --sample-seconds 10  --universe full|default  --kill
+//        --kill-slot-seconds 60  --settle-minutes 2 (a replacement's own warm-up, left out of its slope,
+//        for a service that dies inside the window)  --redis-poll-ms 2000
 //        --report soak (reports/bench/<name>.json)
 import { spawn } from 'node:child_process';
 import {
@@ -100,6 +104,7 @@ interface Flags {
   sampleMs: number;
   universe: 'default' | 'full';
   kill: boolean;
+  killSlotMs: number;
   settleMs: number;
   redisPollMs: number;
   report: string;
@@ -116,10 +121,11 @@ function parseFlags(): Flags {
   if (universe !== 'full' && universe !== 'default') throw new Error('--universe must be full or default');
   const f: Flags = {
     durationMs: positive('minutes', '30') * MINUTE,
-    warmupMs: positive('warmup-minutes', '5', true) * MINUTE,
+    warmupMs: positive('warmup-minutes', '15', true) * MINUTE,
     sampleMs: positive('sample-seconds', '10') * 1000,
     universe,
     kill: process.argv.includes('--kill'),
+    killSlotMs: positive('kill-slot-seconds', '60') * 1000,
     settleMs: positive('settle-minutes', '2', true) * MINUTE,
     redisPollMs: positive('redis-poll-ms', '2000'),
     report: flag('report', 'soak'),
@@ -603,12 +609,20 @@ async function main(): Promise<void> {
   const diskSamples: DiskSample[] = [];
   const kills: KillResult[] = [];
   let checker: Checker | undefined;
-  let sizes: Record<string, { records: number; bytes: number }> = {};
+  let sizes: Record<string, { records: number; bytes: number }> | undefined;
+  let measuredEnd = 0;
   let startedAt = 0;
   let stackReadySeconds: number | undefined;
   let endedAt: number | undefined;
   let simPid = -1;
   const procs = new Map<StackService, Proc>();
+  const recordSizes = async (): Promise<Record<string, { records: number; bytes: number }>> => {
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
+    return sampleRecordSizes(kafka, admin, topics).catch((err: unknown) => {
+      log(`record sizes: ${(err as Error).message}`);
+      return {};
+    });
+  };
   const simUrl = `http://127.0.0.1:${BASE_PORT - 1}`;
   try {
     await stackDown(ROOT, log);
@@ -627,16 +641,19 @@ async function main(): Promise<void> {
     }
     checker = await startChecker(kafka, registryUrl, redisUrl, f.redisPollMs);
     startedAt = Date.now();
-    const warmEnd = startedAt + f.warmupMs;
     const end = startedAt + f.durationMs;
-    const schedule = f.kill ? killSchedule(STACK_SERVICES, warmEnd, end) : [];
+    const killEnd = f.kill ? end + STACK_SERVICES.length * f.killSlotMs : end;
+    const schedule = f.kill ? killSchedule(STACK_SERVICES, end, killEnd) : [];
+    log(
+      `measuring from +${f.warmupMs / MINUTE} to +${f.durationMs / MINUTE} min${f.kill ? ', then the kill phase' : ''}`,
+    );
     for (const k of schedule) log(`kill ${k.service} at +${((k.at - startedAt) / MINUTE).toFixed(1)} min`);
 
     let killing: Promise<void> = Promise.resolve();
     const pendingKills = [...schedule];
     let nextSample = startedAt;
     let lastLog = 0;
-    while (!interrupted && Date.now() < end) {
+    while (!interrupted && Date.now() < killEnd) {
       const due = pendingKills[0];
       if (due !== undefined && Date.now() >= due.at) {
         pendingKills.shift();
@@ -651,6 +668,8 @@ async function main(): Promise<void> {
           );
         });
       }
+      // Bytes per record at the end of the measured window, before the kill phase.
+      if (sizes === undefined && Date.now() >= end) sizes = await recordSizes();
       if (Date.now() >= nextSample) {
         const t = Date.now();
         nextSample += f.sampleMs;
@@ -688,11 +707,8 @@ async function main(): Promise<void> {
     }
     await killing;
     endedAt = Date.now();
-    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
-    sizes = await sampleRecordSizes(kafka, admin, topics).catch((err: unknown) => {
-      log(`record sizes: ${(err as Error).message}`);
-      return {};
-    });
+    measuredEnd = Math.min(end, endedAt);
+    sizes ??= await recordSizes();
   } finally {
     await checker?.stop().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
@@ -705,13 +721,20 @@ async function main(): Promise<void> {
 
   // ---------------------------------------------------------------- report
   const from = startedAt + f.warmupMs;
+  // The measured window ends where the kill phase starts; the backwards check covers both.
+  const inWindow = <T extends { t: number }>(xs: T[]): T[] => xs.filter((x) => x.t <= measuredEnd);
+  const measuredKafka = inWindow(kafkaSamples);
+  const measuredDisk = inWindow(diskSamples);
+  const killPhaseLag: Record<string, number> = {};
+  for (const k of kafkaSamples.filter((x) => x.t > measuredEnd))
+    for (const [g, v] of Object.entries(k.lag)) killPhaseLag[g] = Math.max(killPhaseLag[g] ?? 0, v);
   const services = Object.fromEntries(
-    STACK_SERVICES.map((s) => [s, analyseService(serviceSamples.get(s) ?? [], from, f.settleMs)]),
+    STACK_SERVICES.map((s) => [s, analyseService(inWindow(serviceSamples.get(s) ?? []), from, f.settleMs)]),
   );
-  const rates = ratesAfter(kafkaSamples, from);
-  const lastKafka = kafkaSamples[kafkaSamples.length - 1];
-  const firstKafka = kafkaSamples[0];
-  const post = kafkaSamples.filter((s) => s.t >= from);
+  const rates = ratesAfter(measuredKafka, from);
+  const lastKafka = measuredKafka[measuredKafka.length - 1];
+  const firstKafka = measuredKafka[0];
+  const post = measuredKafka.filter((s) => s.t >= from);
   const allGroups = Object.keys(lastKafka?.lag ?? {}).sort();
   // Judged: the groups that had a member in most samples after the warm-up (the services' own);
   // a one-off reader's group (capture-spot's resume read) keeps its committed offsets, no member.
@@ -720,7 +743,7 @@ async function main(): Promise<void> {
   const otherGroups = allGroups.filter((g) => !live(g));
   const lag = Object.fromEntries(
     groups.map((g) => {
-      const points = kafkaSamples
+      const points = measuredKafka
         .filter((s) => s.t >= from && s.lag[g] !== undefined)
         .map((s) => ({ t: s.t, y: s.lag[g] as number }));
       const input = (lastKafka?.groupTopics[g] ?? []).reduce((a, t) => a + (rates[t] ?? 0), 0);
@@ -731,18 +754,20 @@ async function main(): Promise<void> {
     }),
   );
   const sizingRows = parseSizingTable(readFileSync(join(ROOT, 'docs', 'sizing.md'), 'utf8'));
-  const lastDisk = diskSamples[diskSamples.length - 1];
+  const lastDisk = measuredDisk[measuredDisk.length - 1];
   const diskTopics = Object.keys(lastDisk?.logBytes ?? {}).sort();
   const diskSeries = (topic: string): Point[] =>
-    diskSamples.filter((s) => s.t >= from).map((s) => ({ t: s.t, y: s.logBytes[topic] ?? 0 }));
+    measuredDisk.filter((s) => s.t >= from).map((s) => ({ t: s.t, y: s.logBytes[topic] ?? 0 }));
   const disk = diskTopics.map((topic) => {
     const policy = (contracts.TOPIC_POLICY as Record<string, { cleanupPolicy: string } | undefined>)[topic];
-    const size = sizes[topic];
+    const size = sizes?.[topic];
+    const series = diskSeries(topic);
     const comparison = compareDisk(
       {
         topic,
         cleanupPolicy: policy?.cleanupPolicy ?? 'delete',
         diskBytes: lastDisk?.logBytes[topic] ?? 0,
+        meanDiskBytes: series.length === 0 ? 0 : Math.round(series.reduce((a, p) => a + p.y, 0) / series.length),
         recordsHeld: lastKafka?.held[topic] ?? 0,
         recordsWritten: (lastKafka?.ends[topic] ?? 0) - (firstKafka?.ends[topic] ?? 0),
         ratePerSecond: rates[topic] ?? 0,
@@ -750,11 +775,11 @@ async function main(): Promise<void> {
       },
       sizingRows.find((r) => r.topic === topic),
     );
-    const series = diskSeries(topic);
     return {
       ...comparison,
       cleanupPolicy: policy?.cleanupPolicy ?? 'unknown (DLQ or not a contract topic)',
       duBytes: lastDisk?.duBytes[topic] ?? 0,
+      endBytes: lastDisk?.logBytes[topic] ?? 0,
       maxBytesAfterWarmup: series.length === 0 ? 0 : Math.max(...series.map((p) => p.y)),
       bytesPerSecondAfterWarmup: (() => {
         const s = leastSquaresSlope(series);
@@ -814,13 +839,14 @@ async function main(): Promise<void> {
       kill: f.kill,
       stack: `stackUp (infra/lib/stack.ts): the seven services + binance-sim as processes, LOG_LEVEL=warn, ops ports ${BASE_PORT}..${BASE_PORT + 6}`,
       kafka: `private broker (infra:up's Kafka, MARKETPIPE_INFRA_DIR=${PRIVATE_INFRA_DIR}, port ${PRIVATE_KAFKA_PORT}), removed at the end; registry and Redis (db ${REDIS_DB}) shared`,
-      rss: 'VmRSS of /proc/<pid>/status; slope = least squares after the warm-up, one intercept per process (a replacement starts a new segment and loses its first --settle-minutes)',
+      measuredWindow: `slopes, lag verdicts and disk over [+${f.warmupMs / MINUTE}, +${round((measuredEnd - startedAt) / MINUTE, 2)}] min${f.kill ? `; then the kill phase, one service per ${f.killSlotMs / 1000} s (its lag peaks: killPhaseLagMax)` : ''}; the backwards check runs throughout`,
+      rss: 'VmRSS of /proc/<pid>/status; slope = least squares over the measured window, one intercept per process (a replacement starts a new segment and loses its first --settle-minutes)',
       settleMinutes: f.settleMs / MINUTE,
       heapAndLoop: `prom-client default metrics on /metrics: ${PROM.heapUsed}, ${PROM.loopP99} and ${PROM.loopMax} (monitorEventLoopDelay, reset at each scrape)`,
       lag: 'per consumer group: Σ over the partitions it has committed offsets on of (high watermark − committed offset); bounded = the least-squares line through each minute’s smallest lag rises by less than 10 s of the group’s input (records/s of its topics × 10) over the post-warm-up window',
       disk: 'Σ of the .log segment sizes of the topic’s partition dirs (duBytes: allocated bytes of every file, indexes included); records/s = end-offset deltas after the warm-up; bytes/record = mean key + value of the newest ≤ 200 records per partition at the end',
       sizing:
-        'docs/sizing.md table. Latest-state topics: disk at the end vs the documented steady state ("after the 24 h fill"; rateScaled: the same × measured/documented rate). Delete-only topics: documented bytes/record × 1.07 × records held. writtenBytesModel: bytes/record × 1.07 × records written (the uncompacted figure). ±20 %',
+        'docs/sizing.md table. Latest-state topics: time-mean disk over the measured window vs the documented live mean (rateScaled: the model of compactedDiskModel at the measured rate). Delete-only topics: disk at the end vs documented bytes/record × 1.07 × records held. writtenBytesModel: bytes/record × 1.07 × records written (the uncompacted figure). ±20 %',
       backwards: `a consumer of unified-market from its start (registry decode) and a poll of every Redis snapshot every ${f.redisPollMs} ms; per symbol and section (record eventTime, spot, futures, options, quantum, psych, srona) a value lower than the newest seen before counts once`,
     },
     startedAt: new Date(startedAt).toISOString(),
@@ -831,6 +857,7 @@ async function main(): Promise<void> {
       rssMbLast: simSamples.length === 0 ? null : round((simSamples[simSamples.length - 1]?.rssBytes ?? 0) / MB),
     },
     lag,
+    ...(f.kill ? { killPhaseLagMax: killPhaseLag } : {}),
     lagOtherGroups: {
       note: 'groups without a member in most samples (one-off readers): not judged',
       groups: otherGroups,

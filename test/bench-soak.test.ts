@@ -6,6 +6,7 @@ import {
   BackwardsTracker,
   MB,
   MINUTE,
+  compactedDiskModel,
   compareDisk,
   fitSegments,
   groupLag,
@@ -134,46 +135,83 @@ describe('bench soak helpers', () => {
     expect(spot).toEqual({
       topic: 'market.spot.ticker',
       bytesPerRecord: 171,
+      keys: 2000,
       ratePerSecond: 2000,
       writtenPerDayBytes: 29.5e9,
-      diskAfter1hBytes: 79.8e6,
+      liveMeanBytes: 13.5e6,
+      livePeakBytes: 28.5e6,
       diskAfter24hBytes: 79.2e6,
     });
     expect(rows.find((r) => r.topic === 'market.options.chain')?.ratePerSecond).toBe(3);
-    expect(rows.find((r) => r.topic === 'market.spot.kline')?.ratePerSecond).toBeCloseTo(2000 / 60);
-    expect(rows.length).toBeGreaterThanOrEqual(7);
+    const kline = rows.find((r) => r.topic === 'market.spot.kline');
+    expect(kline?.ratePerSecond).toBeCloseTo(2000 / 60);
+    expect(kline?.liveMeanBytes).toBeNull();
+    expect(rows.find((r) => r.topic === 'unified-market')?.diskAfter24hBytes).toBeNull();
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+  });
+
+  it("keeps docs/sizing.md's live columns equal to the compacted-topic model of its own row", () => {
+    const rows = parseSizingTable(readFileSync(join(__dirname, '..', 'docs', 'sizing.md'), 'utf8'));
+    const live = rows.filter((r) => r.liveMeanBytes !== null);
+    expect(live.length).toBeGreaterThanOrEqual(9);
+    for (const r of live) {
+      const m = compactedDiskModel(r);
+      // the table rounds to three significant figures
+      expect({ topic: r.topic, mean: Math.abs((r.liveMeanBytes as number) / m.meanBytes - 1) < 0.01 }).toEqual({
+        topic: r.topic,
+        mean: true,
+      });
+      expect({ topic: r.topic, peak: Math.abs((r.livePeakBytes as number) / m.peakBytes - 1) < 0.01 }).toEqual({
+        topic: r.topic,
+        peak: true,
+      });
+    }
   });
 
   const row: SizingRow = {
     topic: 't',
     bytesPerRecord: 100,
+    keys: 1000,
     ratePerSecond: 1000,
     writtenPerDayBytes: 8.64e9,
-    diskAfter1hBytes: 50e6,
+    liveMeanBytes: 4e6,
+    livePeakBytes: 8.3e6,
     diskAfter24hBytes: 40e6,
   };
   const measure = {
     topic: 't',
     cleanupPolicy: 'compact,delete',
-    diskBytes: 44e6,
+    diskBytes: 1e6,
+    meanDiskBytes: 4.4e6,
     recordsHeld: 1_000_000,
     recordsWritten: 1_800_000,
     ratePerSecond: 500,
     sampledBytesPerRecord: 130,
   };
 
-  it('compares a latest-state topic with its documented steady state', () => {
-    const c = compareDisk(measure, row);
-    expect(c.expectedBytes).toBe(40e6);
-    expect(c.ratio).toBe(1.1);
-    expect(c.withinTolerance).toBe(true);
-    expect(c.rateScaled).toEqual({ expectedBytes: 20e6, ratio: 2.2, withinTolerance: false });
-    expect(c.writtenBytesModel).toBe(Math.round(100 * 1.07 * 1_800_000));
-    expect(c.bytesPerRecord).toEqual({ documented: 100, sampled: 130, ratio: 1.3, withinTolerance: false });
+  it('models a compacted topic as its keys plus 36 s (mean) and 77 s (peak) of its traffic', () => {
+    expect(compactedDiskModel(row)).toEqual({
+      meanBytes: Math.round(1.07 * 100 * (1000 + 36_000)),
+      peakBytes: Math.round(1.07 * 100 * (1000 + 77_000)),
+    });
   });
 
-  it('compares a delete-only topic with bytes/record × records held', () => {
+  it('compares a latest-state topic by its time-mean disk with the documented live mean', () => {
+    const c = compareDisk(measure, row);
+    expect(c.measuredBytes).toBe(4.4e6);
+    expect(c.expectedBytes).toBe(4e6);
+    expect(c.ratio).toBe(1.1);
+    expect(c.withinTolerance).toBe(true);
+    // at the measured 500/s the model says 1.07 × 100 × (1,000 + 18,000) = 2.033 MB
+    expect(c.rateScaled).toEqual({ expectedBytes: 2_033_000, ratio: 2.164, withinTolerance: false });
+    expect(c.writtenBytesModel).toBe(Math.round(100 * 1.07 * 1_800_000));
+    expect(c.bytesPerRecord).toEqual({ documented: 100, sampled: 130, ratio: 1.3, withinTolerance: false });
+    expect(compareDisk(measure, { ...row, liveMeanBytes: null }).withinTolerance).toBeNull();
+  });
+
+  it('compares a delete-only topic by its end disk with bytes/record × records held', () => {
     const c = compareDisk({ ...measure, cleanupPolicy: 'delete', diskBytes: 150e6 }, row);
+    expect(c.measuredBytes).toBe(150e6);
     expect(c.expectedBytes).toBe(107e6);
     expect(c.ratio).toBeCloseTo(1.402);
     expect(c.withinTolerance).toBe(false);
