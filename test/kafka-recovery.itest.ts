@@ -3,7 +3,8 @@
 // own: a broker restart under load of records turns /readyz 503 and back to 200 by itself, fresh
 // data reaches Redis and unified-market within 10 s of the broker answering, and kafkajs says so in
 // a few lines; a SIGKILLed consolidator's replacement is ready within 10 s and nothing it emits,
-// nor anything in Redis, moves backwards in eventTime.
+// nor anything in Redis, moves backwards in eventTime. Beside it, capture-futures (its binary too,
+// on the Binance simulator) publishes through the same restart and reports it as one gap record.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { KafkaBus, KAFKA_CONFIG } from '@marketpipe/bus';
 import { snapshotKeys } from '@marketpipe/consolidator';
-import type { UnifiedMarket } from '@marketpipe/contracts';
+import { startSimulator, type Simulator } from '@marketpipe/binance-sim';
+import type { DataGap, UnifiedMarket } from '@marketpipe/contracts';
 import { createLogger, parseConfig } from '@marketpipe/runtime';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
@@ -39,8 +41,8 @@ interface LogLine {
   component?: string;
 }
 
-/** One consolidator process, its /readyz and its log lines. */
-class Consolidator {
+/** One service process (its dist/main.js), its /readyz and its log lines. */
+class ServiceProcess {
   readonly child: ChildProcess;
   readonly lines: LogLine[] = [];
   readonly exited: Promise<number | null>;
@@ -48,9 +50,10 @@ class Consolidator {
   constructor(
     env: NodeJS.ProcessEnv,
     readonly port: number,
+    service = 'consolidator',
   ) {
     const { NODE_ENV: _jest, ...rest } = env;
-    this.child = spawn(process.execPath, [join(ROOT, 'services', 'consolidator', 'dist', 'main.js')], {
+    this.child = spawn(process.execPath, [join(ROOT, 'services', service, 'dist', 'main.js')], {
       env: { ...rest, OPS_HOST: '127.0.0.1', OPS_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -108,7 +111,11 @@ describe('consolidator recovery on a broker of its own', () => {
   const stored = new Map<string, number[]>();
   let polling = true;
   let polled: Promise<void> = Promise.resolve();
-  let consolidator: Consolidator | undefined;
+  let consolidator: ServiceProcess | undefined;
+  let sim: Simulator | undefined;
+  let captureFutures: ServiceProcess | undefined;
+  /** The broker restart of the first test: stopped at, answering again at. */
+  let outage: { downAt: number; answeredAt: number } | undefined;
 
   const spotIn = async (symbol: string): Promise<number | undefined> => {
     const raw = await redis.get(snapshotKeys(prefix).unified(symbol)).catch(() => null);
@@ -130,6 +137,7 @@ describe('consolidator recovery on a broker of its own', () => {
       LOG_LEVEL: 'info',
     };
     redis = new Redis(process.env['REDIS_URL'] as string);
+    sim = await startSimulator({ port: 0, universe: 'default', seed: 13 });
     feeder = new KafkaBus({
       config: parseConfig(KAFKA_CONFIG, env),
       clientId: 'recovery-feeder',
@@ -177,6 +185,8 @@ describe('consolidator recovery on a broker of its own', () => {
     feeding = false;
     polling = false;
     consolidator?.child.kill('SIGKILL');
+    captureFutures?.child.kill('SIGKILL');
+    await sim?.close();
     await reader?.disconnect().catch(() => undefined);
     await Promise.race([fed, sleep(5_000)]);
     await polled;
@@ -208,9 +218,9 @@ describe('consolidator recovery on a broker of its own', () => {
     });
   }
 
-  async function startConsolidator(): Promise<{ c: Consolidator; readyMs: number }> {
+  async function startConsolidator(): Promise<{ c: ServiceProcess; readyMs: number }> {
     const port = (await freePortPair()) + 0;
-    const c = new Consolidator(env, port);
+    const c = new ServiceProcess(env, port);
     consolidator = c;
     await eventually(
       'the consolidator to be ready',
@@ -223,6 +233,24 @@ describe('consolidator recovery on a broker of its own', () => {
 
   it('turns not-ready during a broker restart, ready again by itself, fresh in Redis and unified-market within 10 s, in a few log lines', async () => {
     const { c } = await startConsolidator();
+    const simUrl = (sim as Simulator).url;
+    const cf = new ServiceProcess(
+      {
+        ...env,
+        BINANCE_FUTURES_URL: simUrl,
+        BINANCE_FUTURES_WS_URL: simUrl.replace(/^http/, 'ws'),
+        LOG_LEVEL: 'warn',
+      },
+      (await freePortPair()) + 0,
+      'capture-futures',
+    );
+    captureFutures = cf;
+    await eventually(
+      'capture-futures to be ready',
+      async () => ((await cf.status()) === 200 ? true : undefined),
+      60_000,
+      100,
+    );
     await readUnified();
     await eventually('fresh spot data in Redis', async () => {
       const t = await spotIn(symbols[0] as string);
@@ -265,6 +293,7 @@ describe('consolidator recovery on a broker of its own', () => {
       100,
     );
     const answeredAt = Date.now();
+    outage = { downAt, answeredAt };
     await plain.disconnect();
     await readUnified();
 
@@ -307,6 +336,57 @@ describe('consolidator recovery on a broker of its own', () => {
     expect(lines.length).toBeLessThanOrEqual(8);
     expect(c.lines.some((l) => l.component === 'kafkajs' && /reachable again/.test(l.msg))).toBe(true);
   }, 240_000);
+
+  it('has capture-futures report the broker restart as one BROKER_OUTAGE gap naming its span', async () => {
+    const { downAt, answeredAt } = outage as { downAt: number; answeredAt: number };
+    const registry = new SchemaRegistry({ host: process.env['SCHEMA_REGISTRY_URL'] as string });
+    const gapsReader = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).consumer({
+      groupId: `recovery-gaps-${randomUUID()}`,
+      maxWaitTimeInMs: 200,
+    });
+    const gaps: DataGap[] = [];
+    await gapsReader.connect();
+    try {
+      await gapsReader.subscribe({ topic: 'market.gaps', fromBeginning: true });
+      await gapsReader.run({
+        eachMessage: async ({ message }) => {
+          if (message.value !== null) gaps.push((await registry.decode(message.value)) as DataGap);
+        },
+      });
+      const outages = (): DataGap[] =>
+        gaps.filter((g) => g.cause === 'BROKER_OUTAGE' && g.source === 'capture-futures');
+      await eventually(
+        'a BROKER_OUTAGE gap from capture-futures',
+        () => (outages().length > 0 ? true : undefined),
+        30_000,
+      );
+      await sleep(3_000); // a second record of the same outage would have arrived by now
+      const [gap, ...more] = outages();
+      const g = gap as DataGap;
+      process.stderr.write(
+        `[kafka-recovery] gap ${g.gapId}: start ${(g.start as number) - downAt} ms from the stop, end ${(g.end as number) - answeredAt} ms from the broker answering\n`,
+      );
+      expect(more).toEqual([]);
+      expect(g).toMatchObject({
+        product: 'FUTURES',
+        symbols: null,
+        repaired: false,
+        topics: ['market.futures.ticker'],
+      });
+      // From the last batch the broker took (the capture publishes about every second) to the
+      // first one it took again.
+      expect(g.start).toBeLessThanOrEqual(downAt);
+      expect(g.start).toBeGreaterThanOrEqual(downAt - 5_000);
+      expect(g.end).toBeGreaterThanOrEqual(downAt + 15_000);
+      expect(g.end).toBeLessThanOrEqual(answeredAt + BOUND_MS);
+      expect(g.detail).toMatch(/^publishing failed: /);
+    } finally {
+      await gapsReader.disconnect().catch(() => undefined);
+      captureFutures?.child.kill('SIGTERM');
+      await captureFutures?.exited;
+      captureFutures = undefined;
+    }
+  }, 60_000);
 
   it('has a SIGKILLed consolidator replaced and ready within 10 s, nothing moving backwards in eventTime', async () => {
     const old = consolidator ?? (await startConsolidator()).c;

@@ -211,5 +211,6 @@ export abstract class CaptureBase {
       await Promise.race([this.gaps.flush(), giveUp]);
       clearTimeout(timer);
     }
+    this.gaps.stop();
   }
 }

@@ -48,16 +48,24 @@ function gapCounter(registry: Registry): Counter<'product' | 'cause'> {
   return c;
 }
 
+/** First retry of an unsent gap record, ms; doubled after each failure up to the maximum. */
+export const GAP_RETRY_MS = { first: 500, max: 10_000 } as const;
+
 /**
  * Publishes a capture's gap records on market.gaps. A record that cannot be sent (the broker is
- * the very thing that is gone) waits in order and goes with the next flush, so a gap is never lost
- * to the outage it reports; the queue is bounded, oldest dropped first with a log line.
+ * the very thing that is gone) waits in order and is retried on its own timer (500 ms doubling to
+ * 10 s), so a gap is never lost to the outage it reports, even when no other record follows it
+ * (the gaps topic may lag behind the capture's own topics when partition leaders come back). The
+ * queue is bounded, oldest dropped first with a log line.
  */
 export class GapReporter {
   private readonly queue: DataGap[] = [];
   private flushing: Promise<void> | undefined;
   private seq = 0;
   private readonly counter: Counter<'product' | 'cause'>;
+  private retryMs: number = GAP_RETRY_MS.first;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly bus: Bus,
@@ -120,6 +128,23 @@ export class GapReporter {
     return this.queue.length;
   }
 
+  /** No more retries (the capture is stopping; it makes its own last flush). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retry !== undefined) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.flush();
+    }, this.retryMs);
+    this.retry.unref();
+    this.retryMs = Math.min(GAP_RETRY_MS.max, this.retryMs * 2);
+  }
+
   private async send(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.slice();
@@ -130,8 +155,10 @@ export class GapReporter {
         );
       } catch (err) {
         this.logger.debug({ err: (err as Error).message, pending: batch.length }, 'gap records not sent yet');
+        this.scheduleRetry();
         return;
       }
+      this.retryMs = GAP_RETRY_MS.first;
       const sent = new Set(batch);
       const rest = this.queue.filter((g) => !sent.has(g));
       this.queue.length = 0;

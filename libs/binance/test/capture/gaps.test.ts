@@ -87,6 +87,47 @@ describe('GapReporter', () => {
   });
 });
 
+describe('GapReporter retries', () => {
+  it('sends an unsent gap on its own timer, with no other record to carry it, and stops retrying when stopped', async () => {
+    const bus = new FlakyBus();
+    const seen = await gapsOf(bus);
+    const gaps = new GapReporter(bus, logger, new Registry(), 'FUTURES', 'capture-futures');
+    bus.down = true;
+    gaps.report({
+      topics: ['market.futures.ticker'],
+      symbols: null,
+      start: 1_000,
+      end: 2_000,
+      cause: 'BROKER_OUTAGE',
+      detail: 'publishing failed',
+      repaired: false,
+    });
+    await settle();
+    expect(gaps.pending).toBe(1);
+    bus.down = false;
+    // nothing else is reported or flushed: the first retry (500 ms) sends it
+    await new Promise((r) => setTimeout(r, 700));
+    expect(gaps.pending).toBe(0);
+    expect(seen.map((g) => g.cause)).toEqual(['BROKER_OUTAGE']);
+
+    bus.down = true;
+    gaps.report({
+      ...{ topics: ['market.futures.ticker'] as TopicName[], symbols: null },
+      start: 3_000,
+      end: 4_000,
+      cause: 'BROKER_OUTAGE',
+      detail: 'x',
+      repaired: false,
+    });
+    await settle();
+    gaps.stop();
+    bus.down = false;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(gaps.pending).toBe(1);
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe('CapturePublisher under a broker outage', () => {
   async function setup(refetched?: (t: TopicName) => boolean) {
     const bus = new FlakyBus();
