@@ -209,6 +209,14 @@ describe('bench soak helpers', () => {
     expect(compareDisk(measure, { ...row, liveMeanBytes: null }).withinTolerance).toBeNull();
   });
 
+  it('calls a difference under 100 KB within sizing whatever the ratio (a topic of kilobytes)', () => {
+    const tiny = { ...row, keys: 6, ratePerSecond: 3, liveMeanBytes: 10_600 };
+    const c = compareDisk({ ...measure, meanDiskBytes: 14_800, ratePerSecond: 3 }, tiny);
+    expect(c.ratio).toBeCloseTo(1.396);
+    expect(c.withinTolerance).toBe(true);
+    expect(compareDisk({ ...measure, meanDiskBytes: 5e6 }, { ...row, liveMeanBytes: 4e6 }).withinTolerance).toBe(false);
+  });
+
   it('compares a delete-only topic by its end disk with bytes/record × records held', () => {
     const c = compareDisk({ ...measure, cleanupPolicy: 'delete', diskBytes: 150e6 }, row);
     expect(c.measuredBytes).toBe(150e6);

@@ -269,6 +269,12 @@ export function parseSizingTable(markdown: string): SizingRow[] {
 /** docs/sizing.md: "Bytes per record are the produced key + value (Avro, Confluent framing); the log adds ~7 %." */
 export const LOG_OVERHEAD = 1.07;
 export const TOLERANCE = 0.2;
+/**
+ * A difference this small is within sizing whatever the ratio: the topics that small (SRONA's six
+ * reports, the one global record) hold kilobytes, where a partition's half-empty segment is a
+ * large share and nothing a disk is provisioned by.
+ */
+export const ABSOLUTE_TOLERANCE_BYTES = 100_000;
 
 /**
  * What a compacted latest-state topic holds on a live broker, in seconds of its own traffic on top
@@ -332,6 +338,8 @@ export interface DiskComparison {
 const ratio = (measured: number, expected: number): number | null =>
   expected > 0 ? Math.round((measured / expected) * 1000) / 1000 : null;
 const within = (r: number | null): boolean | null => (r === null ? null : Math.abs(r - 1) <= TOLERANCE);
+const withinSizing = (measured: number, expected: number): boolean | null =>
+  Math.abs(measured - expected) <= ABSOLUTE_TOLERANCE_BYTES ? true : within(ratio(measured, expected));
 
 /**
  * A topic's disk against docs/sizing.md:
@@ -376,7 +384,7 @@ export function compareDisk(m: TopicMeasure, row: SizingRow | undefined): DiskCo
       basis: `delete-only topic: documented ${row.bytesPerRecord} B/record × ${LOG_OVERHEAD} log overhead × ${m.recordsHeld} records held`,
       expectedBytes: expected,
       ratio: r,
-      withinTolerance: within(r),
+      withinTolerance: withinSizing(m.diskBytes, expected),
     };
   }
   if (row.liveMeanBytes === null) return none('latest-state topic without a documented live mean');
@@ -389,10 +397,16 @@ export function compareDisk(m: TopicMeasure, row: SizingRow | undefined): DiskCo
     basis: `latest-state (compacted) topic: time-mean disk after the warm-up vs the documented live mean (${row.liveMeanBytes} B)`,
     expectedBytes: expected,
     ratio: r,
-    withinTolerance: within(r),
+    withinTolerance: withinSizing(m.meanDiskBytes, expected),
     ...(rs === null
       ? {}
-      : { rateScaled: { expectedBytes: scaledModel, ratio: rs, withinTolerance: within(rs) === true } }),
+      : {
+          rateScaled: {
+            expectedBytes: scaledModel,
+            ratio: rs,
+            withinTolerance: withinSizing(m.meanDiskBytes, scaledModel) === true,
+          },
+        }),
   };
 }
 
