@@ -25,7 +25,7 @@ const STRIKES: readonly [OptionSide, number][] = [
 ];
 /**
  * Payoffs are compared from 1e-3 of spot (P(ITM) ≳ 2 %) up. Below it the payoff comes from the far
- * tail, which one 30-day history pins down to ±40 % at 1e-3 and ±80 % at 1e-4 of spot (measured sd of
+ * tail, which one 30-day history pins down to ±35-45 % at 1e-3 and ±75 % at 1e-4 of spot (measured sd of
  * one path's estimate; docs/srona.md): a ±15 % check of a 60-path mean there would test the seeds.
  * `pnpm bench:srona-mc` compares from 1e-4 of spot with 300 paths per σ.
  */
