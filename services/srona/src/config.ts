@@ -94,7 +94,7 @@ export const SRONA_CONFIG = defineConfig({
     default: '0',
   },
   SRONA_FREQUENCY_MIN_SPANS: {
-    doc: 'Move frequencies are counted directly only when the history spans this many horizons; else sqrt-time extrapolated',
+    doc: 'A move distribution is marked extrapolated (and loses up to 20 % confidence) when the history spans fewer than this many horizons',
     parse: num({ min: 1, max: 100 }),
     default: '2',
   },

@@ -36,8 +36,9 @@ class UnderlyingState {
   constructor(
     readonly history: CandleHistory,
     minSpans: number,
+    ratePerYear: number,
   ) {
-    this.moves = new MoveDistributionCache(minSpans);
+    this.moves = new MoveDistributionCache(minSpans, ratePerYear);
   }
 }
 
@@ -169,6 +170,7 @@ export class SronaService {
       s = new UnderlyingState(
         new CandleHistory(this.params.candleIntervalMs, this.historyCapacity),
         this.params.frequencyMinSpans,
+        this.params.riskFreeRate,
       );
       this.states.set(symbol, s);
     }

@@ -139,6 +139,56 @@ export function randomWalk(n: number, vol: number, seed = 7, last = 100, interva
   return logs.map((l) => Math.exp(l + shift));
 }
 
+function gaussian(next: () => number): number {
+  const u1 = Math.max(next(), 1e-12);
+  const u2 = next();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
+ * Geometric Brownian motion: `n` hourly closes ending at `last`, annual vol `vol`, with zero price
+ * drift (E[S_t] = S_0: log drift -σ²/2) plus `logDriftPerDay` of log drift (a trend).
+ */
+export function gbmCloses(n: number, vol: number, seed: number, logDriftPerDay = 0, last = 100): number[] {
+  const next = rng(seed);
+  const dt = HOUR / (365 * DAY_MS);
+  const mu = -0.5 * vol * vol * dt + logDriftPerDay / 24;
+  const sd = vol * Math.sqrt(dt);
+  const logs = [0];
+  for (let i = 1; i < n; i++) logs.push((logs[i - 1] as number) + mu + sd * gaussian(next));
+  const shift = Math.log(last) - (logs[n - 1] as number);
+  return logs.map((l) => Math.exp(l + shift));
+}
+
+/**
+ * Merton jump-diffusion on an hourly grid: diffusion vol `vol`; in each hour a jump with probability
+ * jumpsPerDay / 24, of log size N(jumpMean, jumpSd²).
+ */
+export interface Merton {
+  vol: number;
+  jumpsPerDay: number;
+  jumpMean: number;
+  jumpSd: number;
+}
+
+/** `n` hourly closes of a Merton jump-diffusion with zero price drift (E[S_t] = S_0 exactly), ending at `last`. */
+export function mertonCloses(n: number, m: Merton, seed: number, last = 100): number[] {
+  const next = rng(seed);
+  const dt = HOUR / (365 * DAY_MS);
+  const jumpProb = m.jumpsPerDay / 24;
+  const kappa = Math.exp(m.jumpMean + (m.jumpSd * m.jumpSd) / 2) - 1;
+  const mu = -0.5 * m.vol * m.vol * dt - Math.log1p(jumpProb * kappa);
+  const sd = m.vol * Math.sqrt(dt);
+  const logs = [0];
+  for (let i = 1; i < n; i++) {
+    let x = mu + sd * gaussian(next);
+    if (next() < jumpProb) x += m.jumpMean + m.jumpSd * gaussian(next);
+    logs.push((logs[i - 1] as number) + x);
+  }
+  const shift = Math.log(last) - (logs[n - 1] as number);
+  return logs.map((l) => Math.exp(l + shift));
+}
+
 /** Open times of `n` consecutive candles, the last one closing just before `end`. */
 export function openTimes(n: number, intervalMs = HOUR, end = NOW - 60_000): number[] {
   const lastOpen = Math.floor(end / intervalMs) * intervalMs - intervalMs;
@@ -190,7 +240,7 @@ export function inputs(
     stats: chainStats(c),
     spot: spot ?? undefined,
     history,
-    moves: new MoveDistributionCache(p.frequencyMinSpans),
+    moves: new MoveDistributionCache(p.frequencyMinSpans, p.riskFreeRate),
   };
 }
 

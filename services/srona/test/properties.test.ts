@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { confidence, freshnessFactor, historyFactor, liquidityFactor } from '../src/model/confidence';
 import { evaluateUnderlying } from '../src/model/detector';
 import { blackScholesProbOtm, stressPnl3Sigma } from '../src/model/edge';
+import { moveDistribution } from '../src/model/frequency';
 import { DAY_MS } from '../src/model/params';
 import {
   deltaFlowDivergence,
@@ -85,6 +86,53 @@ describe('properties: metrics and scores', () => {
         if (s === 'PUT') expect(Number.isFinite(stress)).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('properties: the move distribution', () => {
+  it('is finite and a martingale for any history and horizon; its probabilities are in [0, 1], its payoffs finite', () => {
+    const pos = fc.double({ min: 1e-6, max: 1e9, noNaN: true });
+    const closes = fc.oneof(
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 24 * 40 }), fc.double({ min: 0, max: 5, noNaN: true }), fc.integer())
+          .map(([n, vol, seed]) => randomWalk(n, vol, seed)),
+      },
+      { weight: 1, arbitrary: fc.array(finite, { maxLength: 200, size: 'max' }) },
+    );
+    fc.assert(
+      fc.property(
+        closes,
+        // Horizons of up to 60 days of 1h candles, sometimes anything (the longest cost 256 blocks per move).
+        fc.oneof(
+          { weight: 5, arbitrary: fc.double({ min: 0, max: 24 * 60, noNaN: true }) },
+          { weight: 1, arbitrary: finite },
+        ),
+        fc.constantFrom(0, 0.05, -1, 1),
+        side,
+        pos,
+        pos,
+        pos,
+        (cs, horizon, rate, s, spot, strike, premium) => {
+          const d = moveDistribution(historyOf(cs), horizon, 2, rate);
+          if (d.size === 0) return;
+          let sumExp = 0;
+          for (const m of d.moves) {
+            expect(Number.isFinite(m)).toBe(true);
+            sumExp += Math.exp(m);
+          }
+          const forward = Math.exp((rate * d.horizonCandles) / (365 * 24));
+          if (Number.isFinite(forward) && forward > 0) expect(sumExp / d.size / forward).toBeCloseTo(1, 6);
+          expect(in01(d.probOtm(s, spot, strike))).toBe(true);
+          expect(in01(d.breachFrequency(s, spot, strike, premium))).toBe(true);
+          const payoff = d.expectedPayoff(s, spot, strike);
+          expect(payoff).toBeGreaterThanOrEqual(0);
+          if (s === 'PUT') expect(payoff).toBeLessThanOrEqual(strike);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

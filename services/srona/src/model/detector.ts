@@ -169,8 +169,7 @@ export function evaluateUnderlying(
       if (score < p.minScore) continue;
 
       const dist = moves.get(history, (days * DAY_MS) / history.intervalMs);
-      const samples = dist.samples;
-      if (samples === 0) continue;
+      if (dist.size === 0) continue;
       const conf = confidence(
         historyFactor(rv.returns, rv.expectedReturns, span, dist.horizonCandles, p.frequencyMinSpans),
         liquidityFactor(relativeSpread(bid, c.askPrice), p.maxRelativeSpread),
@@ -190,7 +189,7 @@ export function evaluateUnderlying(
       short.markIV = c.markIV;
       const e = shortOptionEdge(short, rvVol, rate, dist, pricing, edge);
       if (!(e.blackScholesEdge > 0 && e.empiricalEdge > 0)) continue;
-      const breachFrequency = dist.breaches(c.side, spot, c.strike, bidPerUnit) / samples;
+      const breachFrequency = dist.breachFrequency(c.side, spot, c.strike, bidPerUnit);
       const moneyness = c.strike / spot;
       if (
         !Number.isFinite(e.blackScholesEdge) ||
@@ -235,7 +234,7 @@ export function evaluateUnderlying(
           },
           score,
           confidence: conf,
-          frequency: { breachFrequency, samples, horizonDays: days, extrapolated: dist.extrapolated },
+          frequency: { breachFrequency, samples: dist.returns, horizonDays: days, extrapolated: dist.extrapolated },
           edge: {
             blackScholesEdge: e.blackScholesEdge,
             empiricalEdge: e.empiricalEdge,

@@ -17,7 +17,16 @@ export {
   type ShortOption,
 } from './edge';
 export { filterCandidate, FILTER_REJECTIONS, relativeSpread, type FilterRejection } from './filters';
-export { moveDistribution, MoveDistribution, MoveDistributionCache } from './frequency';
+export {
+  BOOTSTRAP_MOVES,
+  blockLength,
+  MAX_BLOCKS,
+  moveDistribution,
+  MoveDistribution,
+  MoveDistributionCache,
+  movesFromReturns,
+  ReturnSeries,
+} from './frequency';
 export { modelGreeks, newModelGreeks, type ModelGreeks } from './greeks';
 export { CandleHistory } from './history';
 export {

@@ -33,7 +33,7 @@ export interface SronaParams {
   topN: number;
   /** Continuously compounded risk-free rate per year used by Black-Scholes and discounting. */
   riskFreeRate: number;
-  /** A horizon's move frequency is counted directly only when the history spans this many horizons; else extrapolated. */
+  /** A horizon's move distribution is `extrapolated` (and costs confidence) when the history spans fewer than this many horizons. */
   frequencyMinSpans: number;
   /** Inputs older than this (ms) start losing confidence; at twice this age confidence is 0. */
   staleMs: number;
