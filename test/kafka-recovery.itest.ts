@@ -360,7 +360,10 @@ describe('consolidator recovery on a broker of its own', () => {
         'a BROKER_OUTAGE gap from capture-futures',
         () => (outages().length > 0 ? true : undefined),
         30_000,
-      );
+      ).catch((err: Error) => {
+        const said = (captureFutures?.lines ?? []).map((l) => `${l.time} ${l.level} ${l.msg}`).slice(-20);
+        throw new Error(`${err.message}; capture-futures said:\n${said.join('\n')}`);
+      });
       await sleep(3_000); // a second record of the same outage would have arrived by now
       const [gap, ...more] = outages();
       const g = gap as DataGap;
@@ -380,7 +383,8 @@ describe('consolidator recovery on a broker of its own', () => {
       expect(g.start).toBeGreaterThanOrEqual(downAt - 5_000);
       expect(g.end).toBeGreaterThanOrEqual(downAt + 15_000);
       expect(g.end).toBeLessThanOrEqual(answeredAt + BOUND_MS);
-      expect(g.detail).toMatch(/^publishing failed: /);
+      // Sends refused while the broker is gone, or held by the producer's retries and taken late.
+      expect(g.detail).toMatch(/^publishing (failed|stalled): /);
     } finally {
       await gapsReader.disconnect().catch(() => undefined);
       captureFutures?.child.kill('SIGTERM');

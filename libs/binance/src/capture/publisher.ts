@@ -20,6 +20,13 @@ interface PublisherMetrics {
   lastPublish: Gauge<'topic'>;
 }
 
+/**
+ * A send Kafka takes only after this long counts as an outage too: the idempotent producer retries
+ * until the brokers answer, so a broker restart often ends in sends that succeed ~20 s late rather
+ * than fail, and the span without timely data is the same either way.
+ */
+export const SEND_STALL_MS = 5_000;
+
 const byRegistry = new WeakMap<Registry, PublisherMetrics>();
 
 function publisherMetrics(registry: Registry): PublisherMetrics {
@@ -85,7 +92,7 @@ export class CapturePublisher {
   private readonly rejections: RejectionLog;
   /** Last time Kafka took a batch: where a broker outage's gap starts. */
   private lastAccepted: number | undefined;
-  /** Sends failing since `start` (the last accepted batch), on these topics. */
+  /** Sends failing or stalled since `start` (the last accepted batch), on these topics. */
   private outage: { start: number; topics: Set<TopicName>; detail: string } | undefined;
 
   constructor(
@@ -144,6 +151,8 @@ export class CapturePublisher {
       this.failed(topic, err, sentAt);
       throw err;
     }
+    const took = this.now() - sentAt;
+    if (took >= SEND_STALL_MS) this.stalled(topic, took, sentAt);
     this.accepted();
     // Only after Kafka took the batch: a failed send must not mark its records as published.
     for (const [series, eventTime] of pending) this.last.set(series, eventTime);
@@ -154,16 +163,22 @@ export class CapturePublisher {
 
   /**
    * A send Kafka did not take opens (or widens) an outage; a record the contract refused does not,
-   * nor does a send that was already under way when a later one got through (it belongs to the
-   * outage that batch ended, which its span covers).
+   * nor does a send (failed or stalled) that was already under way when a later one got through (it
+   * belongs to the outage that batch ended, which its span covers).
    */
   private failed(topic: TopicName, err: unknown, sentAt: number): void {
     if (err instanceof ContractError) return;
+    this.widen(topic, sentAt, this.now(), `publishing failed: ${(err as Error).message}`);
+  }
+
+  /** A send Kafka took only after SEND_STALL_MS: the same span without timely data as a failure. */
+  private stalled(topic: TopicName, took: number, sentAt: number): void {
+    this.widen(topic, sentAt, sentAt, `publishing stalled: Kafka took ${(took / 1000).toFixed(1)} s to take a batch`);
+  }
+
+  private widen(topic: TopicName, sentAt: number, opened: number, detail: string): void {
     if (this.outage === undefined && this.lastAccepted !== undefined && sentAt < this.lastAccepted) return;
-    if (this.outage === undefined) {
-      const now = this.now();
-      this.outage = { start: this.lastAccepted ?? now, topics: new Set(), detail: (err as Error).message };
-    }
+    this.outage ??= { start: this.lastAccepted ?? opened, topics: new Set(), detail };
     this.outage.topics.add(topic);
   }
 
@@ -184,7 +199,7 @@ export class CapturePublisher {
       start: outage.start,
       end: now,
       cause: 'BROKER_OUTAGE',
-      detail: `publishing failed: ${outage.detail}`,
+      detail: outage.detail,
       repaired: topics.every(this.refetched),
     });
   }

@@ -2,7 +2,7 @@ import { MemoryBus, type Bus, type BusMessage } from '@marketpipe/bus';
 import { ContractError, type DataGap, type TopicName } from '@marketpipe/contracts';
 import { createLogger } from '@marketpipe/runtime';
 import { Registry } from 'prom-client';
-import { CapturePublisher, GapReporter, symbolsOfStreams } from '../../src/capture';
+import { CapturePublisher, GapReporter, SEND_STALL_MS, symbolsOfStreams } from '../../src/capture';
 import { spotTicker } from '../../../contracts/test/samples';
 
 const logger = createLogger('test', 'silent');
@@ -11,12 +11,15 @@ const settle = () => new Promise((r) => setTimeout(r, 10));
 /** A MemoryBus whose publishes fail while `down` is set, as a broker outage makes KafkaBus's do. */
 class FlakyBus {
   down = false;
+  /** Runs inside each publish: a test's clock moving while Kafka holds the send. */
+  during: () => void = () => undefined;
   readonly inner = new MemoryBus();
   readonly kind = 'memory' as const;
   start = () => this.inner.start();
   stop = () => this.inner.stop();
   subscribe: Bus['subscribe'] = (o) => this.inner.subscribe(o);
   publish: Bus['publish'] = async (topic, records) => {
+    this.during();
     if (this.down) throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
     return this.inner.publish(topic, records);
   };
@@ -169,6 +172,30 @@ describe('CapturePublisher under a broker outage', () => {
       repaired: false,
     });
     expect(seen[0]?.detail).toMatch(/ECONNREFUSED/);
+  });
+
+  it('reports a send Kafka took only after SEND_STALL_MS as a gap, once, and a slow one as none', async () => {
+    const { bus, seen, send, tick } = await setup();
+    await send(); // accepted at 10 000
+    tick(1_000);
+    bus.during = () => tick(SEND_STALL_MS - 1);
+    await send(); // 4.999 s: slow, not stalled
+    tick(1_000);
+    bus.during = () => {
+      bus.during = () => undefined;
+      tick(20_000); // the broker restarts under this send; it is taken late, not refused
+    };
+    await Promise.all([send(), send()]);
+    await send();
+    await settle();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      cause: 'BROKER_OUTAGE',
+      topics: ['market.spot.ticker'],
+      start: 10_000 + 1_000 + SEND_STALL_MS - 1,
+      repaired: false,
+    });
+    expect(seen[0]?.detail).toMatch(/^publishing stalled: Kafka took 20\.0 s to take a batch$/);
   });
 
   it('calls an outage of only re-fetched topics repaired', async () => {
