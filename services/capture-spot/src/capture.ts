@@ -186,7 +186,7 @@ export class SpotCapture extends CaptureBase {
         streams: this.klineStreams(),
         onMessage: (_stream, data, receivedAt) => this.onKline(data, receivedAt),
       });
-      this.klineStreamsSince = this.now();
+      this.klineStreamsSince = this.clock.exchangeTime();
     }
     feeds.start(signal);
   }
@@ -290,7 +290,9 @@ export class SpotCapture extends CaptureBase {
   }
 
   private async loadExchangeInfo(signal: AbortSignal): Promise<void> {
+    const sentAt = this.now();
     const raw = await this.deps.client.get('exchangeInfo', {}, signal);
+    this.observeServerTime(sentAt, this.now(), raw);
     const info = mapSpotExchangeInfo(raw, { captureTime: this.now(), source: SPOT_SOURCE });
     this.deps.client.applyRateLimits(info.rateLimits);
     this.symbols = this.selectWanted(this.deps.config.SPOT_SYMBOLS, info.instruments.keys(), 'spot symbols');
@@ -401,8 +403,9 @@ export class SpotCapture extends CaptureBase {
     this.deps.logger.info({ requests: jobs.length, ms: Date.now() - started }, 'kline backfill done');
   }
 
+  /** The open of the candle under way on the exchange now. */
   private alignedNow(series: KlineSeries): number {
-    const now = this.now();
+    const now = this.clock.exchangeTime();
     return now - (now % series.intervalMs);
   }
 
@@ -420,7 +423,7 @@ export class SpotCapture extends CaptureBase {
   }
 
   private async pollKlines(signal: AbortSignal): Promise<void> {
-    const now = this.now();
+    const now = this.clock.earliestExchangeTime();
     // With kline streams a candle is REST's only once the stream had time to deliver it.
     const grace = this.klineStreamsSince === undefined ? 0 : KLINE_STREAM_GRACE_MS;
     const jobs: (() => Promise<void>)[] = [];
@@ -450,6 +453,7 @@ export class SpotCapture extends CaptureBase {
   ): Promise<void> {
     let startTime = from;
     for (;;) {
+      const sentAt = this.now();
       const raw = await this.deps.client.get(
         'klines',
         { symbol, interval: series.interval, startTime, limit: KLINE_PAGE },
@@ -461,7 +465,9 @@ export class SpotCapture extends CaptureBase {
         source: SPOT_SOURCE,
         symbol,
         interval: series.interval,
-        closedBefore: captureTime,
+        // Closed only if closed on the exchange's clock when the request left, at the earliest:
+        // a local clock ahead of Binance must not publish an open candle as final.
+        closedBefore: this.clock.earliestExchangeTime(sentAt),
       });
       if (before < Infinity) mapped.records = mapped.records.filter((r) => r.openTime < before);
       await this.publisher.publish(klineTopic(series.intervalMs), mapped, publish);

@@ -1,7 +1,8 @@
 import type { Bus } from '@marketpipe/bus';
 import type { GapProduct, TopicName, TopicValues } from '@marketpipe/contracts';
 import type { Logger } from '@marketpipe/runtime';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { ExchangeClock } from '../clock';
 import { Poller, type PollerOptions } from '../poll/poller';
 import type { BinanceRestClient } from '../rest/client';
 import type { BinanceStreamConfig, CaptureMode } from '../config/stream-config';
@@ -15,6 +16,40 @@ import { retryUntilDone } from './tasks';
 
 /** REST weight the side loops may use in ws and auto modes: under the 5 % target with room for exchangeInfo. */
 export const STREAM_MODE_REST_SHARE = 0.03;
+
+/** How often a capture asks the exchange for its time (weight 1 on every product). */
+export const CLOCK_SYNC_MS = 60_000;
+
+const clocksByRegistry = new WeakMap<Registry, Map<string, ExchangeClock>>();
+
+/** The offset and error gauges of every capture's exchange clock on a registry, read when scraped. */
+function registerClock(registry: Registry, product: string, clock: ExchangeClock): void {
+  let clocks = clocksByRegistry.get(registry);
+  if (clocks === undefined) {
+    const map = new Map<string, ExchangeClock>();
+    clocks = map;
+    clocksByRegistry.set(registry, map);
+    new Gauge({
+      name: 'marketpipe_exchange_clock_offset_seconds',
+      help: "Binance's clock minus the local clock, estimated from round trips and stream event times",
+      labelNames: ['product'],
+      registers: [registry],
+      collect() {
+        for (const [p, c] of map) this.set({ product: p }, c.estimate().offsetMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'marketpipe_exchange_clock_error_seconds',
+      help: 'Half the width of the interval the clock offset lies in',
+      labelNames: ['product'],
+      registers: [registry],
+      collect() {
+        for (const [p, c] of map) this.set({ product: p }, c.estimate().errorMs / 1000);
+      },
+    });
+  }
+  clocks.set(product, clock);
+}
 
 /** What every capture gets: the product's client, the bus, logging, metrics and readiness. */
 export interface CaptureBaseDeps {
@@ -45,6 +80,8 @@ export abstract class CaptureBase {
   protected readonly publisher: CapturePublisher;
   protected readonly gaps: GapReporter;
   protected readonly now: () => number;
+  /** Binance's clock as this capture sees it: every "closed?" and "expired?" is judged by it. */
+  protected readonly clock: ExchangeClock;
   private readonly loops: { name: string; poller: Poller }[] = [];
   private announced = false;
   private mode: CaptureMode = 'rest';
@@ -59,6 +96,8 @@ export abstract class CaptureBase {
     identity: CaptureIdentity,
   ) {
     this.now = base.now ?? Date.now;
+    this.clock = new ExchangeClock(this.now);
+    registerClock(base.metrics, identity.product.toLowerCase(), this.clock);
     this.gaps = new GapReporter(base.bus, base.logger, base.metrics, identity.product, identity.service, this.now);
     this.publisher = new CapturePublisher(
       base.bus,
@@ -82,8 +121,23 @@ export abstract class CaptureBase {
     this.loops.push({ name, poller: new Poller({ ...options, name, logger: this.base.logger }) });
   }
 
+  /** Starts the declared loops, and the clock's: `time` once a minute, the first right away. */
   protected startLoops(signal: AbortSignal): void {
+    this.addLoop('clock', { intervalMs: CLOCK_SYNC_MS, run: (s) => this.syncClock(s) });
     for (const { poller } of this.loops) poller.start(signal);
+  }
+
+  /** One round trip to the exchange's `time` endpoint for the clock. */
+  private async syncClock(signal: AbortSignal): Promise<void> {
+    const sentAt = this.now();
+    const raw = await this.base.client.get('time', {}, signal);
+    this.observeServerTime(sentAt, this.now(), raw);
+  }
+
+  /** A response body's `serverTime` (time, exchangeInfo) as clock evidence; absent or not a number: none. */
+  protected observeServerTime(sentAt: number, receivedAt: number, body: unknown): void {
+    const t = typeof body === 'object' && body !== null ? (body as { serverTime?: unknown }).serverTime : undefined;
+    if (typeof t === 'number') this.clock.observeRoundTrip(sentAt, receivedAt, t);
   }
 
   /** Ready after the first successful publish, once. */
@@ -114,6 +168,7 @@ export abstract class CaptureBase {
       metrics: this.base.metrics,
       gaps: this.gaps,
       now: this.now,
+      clock: this.clock,
       onStateChange: (up) => {
         if (mode !== 'ws') return;
         if (up && !this.announced) this.announceReady('streams up');

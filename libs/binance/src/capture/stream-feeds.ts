@@ -1,6 +1,7 @@
 import type { TopicName } from '@marketpipe/contracts';
 import type { Logger } from '@marketpipe/runtime';
 import type { Counter, Registry } from 'prom-client';
+import type { ExchangeClock } from '../clock';
 import type { BinanceStreamConfig } from '../config/stream-config';
 import { StreamClient, streamMetrics, type StreamClientOptions } from '../stream';
 import { symbolsOfStreams, type GapReporter, type GapSpan } from './gaps';
@@ -18,6 +19,8 @@ export interface StreamFeedsOptions {
   /** Where spans of lost stream data are reported (market.gaps). */
   gaps?: GapReporter;
   now?: () => number;
+  /** Takes every event's time (`E`) against its receipt as evidence of the exchange's clock. */
+  clock?: ExchangeClock;
 }
 
 export type FeedOptions = Pick<
@@ -56,8 +59,18 @@ export class StreamFeeds {
     const { config, logger, metrics } = this.options;
     const { topics, ...clientFeed } = feed;
     const name = feed.name ?? feed.product;
+    const clock = this.options.clock;
+    const onMessage = clientFeed.onMessage;
     const client = new StreamClient({
       ...clientFeed,
+      onMessage:
+        clock === undefined
+          ? onMessage
+          : (stream, data, receivedAt) => {
+              const e = typeof data === 'object' && data !== null ? (data as { E?: unknown }).E : undefined;
+              if (typeof e === 'number') clock.observeEvent(e, receivedAt);
+              onMessage(stream, data, receivedAt);
+            },
       logger,
       metrics,
       lifetimeMs: config.STREAM_LIFETIME_MS,

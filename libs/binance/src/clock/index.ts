@@ -1,0 +1,1 @@
+export { ExchangeClock, type ClockEstimate } from './exchange-clock';
