@@ -24,7 +24,10 @@ describe('heartbeat', () => {
     const c = await connect(`${sim.wsUrl}/ws/btcusdt@ticker`);
     let pings = 0;
     c.ws.on('ping', () => pings++);
-    await sleep(700);
+    // Five 100 ms intervals, with room for a loaded machine before the 1.5 s lifetime cuts it.
+    const pongs = () => sim.wsStats().pongsReceived - before.pongsReceived;
+    const deadline = performance.now() + 1200;
+    while ((pings < 5 || pongs() < 5) && performance.now() < deadline) await sleep(20);
     expect(c.ws.readyState).toBe(c.ws.OPEN);
     expect(pings).toBeGreaterThanOrEqual(5);
     const after = sim.wsStats();

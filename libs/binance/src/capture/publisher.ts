@@ -27,6 +27,9 @@ interface PublisherMetrics {
  */
 export const SEND_STALL_MS = 5_000;
 
+/** How far back acceptance times are kept to place a late failure's gap start. */
+const ACCEPTS_KEPT_MS = 10 * 60_000;
+
 const byRegistry = new WeakMap<Registry, PublisherMetrics>();
 
 function publisherMetrics(registry: Registry): PublisherMetrics {
@@ -90,8 +93,14 @@ export class CapturePublisher {
   private readonly last = new Map<string, number>();
   private readonly metrics: PublisherMetrics;
   private readonly rejections: RejectionLog;
-  /** Last time Kafka took a batch: where a broker outage's gap starts. */
-  private lastAccepted: number | undefined;
+  /**
+   * When Kafka took batches, oldest first (the last few minutes'): a send that fails after a later
+   * one got through lost records from the acceptance before it was sent, which is where its gap
+   * starts.
+   */
+  private readonly accepts: number[] = [];
+  /** The end of the last gap reported: a failed send from before it is already inside a reported span. */
+  private reportedUntil = -Infinity;
   /** Sends failing or stalled since `start` (the last accepted batch), on these topics. */
   private outage: { start: number; topics: Set<TopicName>; detail: string } | undefined;
 
@@ -163,8 +172,9 @@ export class CapturePublisher {
 
   /**
    * A send Kafka did not take opens (or widens) an outage; a record the contract refused does not,
-   * nor does a send (failed or stalled) that was already under way when a later one got through (it
-   * belongs to the outage that batch ended, which its span covers).
+   * nor does a send from inside a span already reported. A send held through a broker restart often
+   * fails only after a later one got through: its records are lost all the same, so it opens the
+   * outage from the acceptance before it was sent, and the next accepted batch closes it.
    */
   private failed(topic: TopicName, err: unknown, sentAt: number): void {
     if (err instanceof ContractError) return;
@@ -177,21 +187,37 @@ export class CapturePublisher {
   }
 
   private widen(topic: TopicName, sentAt: number, opened: number, detail: string): void {
-    if (this.outage === undefined && this.lastAccepted !== undefined && sentAt < this.lastAccepted) return;
-    this.outage ??= { start: this.lastAccepted ?? opened, topics: new Set(), detail };
+    if (sentAt <= this.reportedUntil) return;
+    const start = this.acceptedBefore(sentAt) ?? opened;
+    if (this.outage === undefined) this.outage = { start, topics: new Set(), detail };
+    else this.outage.start = Math.min(this.outage.start, start);
     this.outage.topics.add(topic);
+  }
+
+  /** The last time Kafka took a batch at or before `at`. */
+  private acceptedBefore(at: number): number | undefined {
+    for (let i = this.accepts.length - 1; i >= 0; i--) {
+      const t = this.accepts[i] as number;
+      if (t <= at) return t;
+    }
+    return undefined;
   }
 
   /** The first batch Kafka takes after failed ones ends the outage: one gap record names its span. */
   private accepted(): void {
     const now = this.now();
-    this.lastAccepted = now;
+    // One time per 100 ms is enough to place a gap start (an earlier one only widens it a little).
+    const newest = this.accepts[this.accepts.length - 1];
+    if (newest === undefined || now - newest >= 100) this.accepts.push(now);
+    // A send is held at most a few minutes (the producer's timeouts); older acceptances are not needed.
+    while (this.accepts.length > 1 && (this.accepts[0] as number) < now - ACCEPTS_KEPT_MS) this.accepts.shift();
     const outage = this.outage;
     if (outage === undefined) {
       if ((this.gaps?.pending ?? 0) > 0) void this.gaps?.flush(); // gap records a failed flush left behind
       return;
     }
     this.outage = undefined;
+    this.reportedUntil = now;
     const topics = [...outage.topics].sort();
     this.gaps?.report({
       topics,

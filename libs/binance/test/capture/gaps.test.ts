@@ -198,6 +198,40 @@ describe('CapturePublisher under a broker outage', () => {
     expect(seen[0]?.detail).toMatch(/^publishing stalled: Kafka took 20\.0 s to take a batch$/);
   });
 
+  it('reports a send held through the restart that fails after a later one got through, once', async () => {
+    const { bus, seen, send, tick } = await setup();
+    const refusals: ((err: Error) => void)[] = [];
+    const hold = () => {
+      const inner = bus.publish;
+      bus.publish = () => {
+        bus.publish = inner;
+        return new Promise((_resolve, reject) => refusals.push(reject)); // Kafka holds this send
+      };
+    };
+    await send(); // accepted at 10 000
+    tick(1_000);
+    hold();
+    const first = send(); // sent at 11 000
+    tick(1_000);
+    hold();
+    const second = send(); // sent at 12 000
+    tick(19_000);
+    await send(); // a later send is taken at 31 000, and no failure has been seen yet
+    tick(1);
+    refusals[0]?.(new Error('Request Produce timed out'));
+    await expect(first).rejects.toThrow(/timed out/);
+    tick(500);
+    await send(); // closes the outage at 31 501
+    refusals[1]?.(new Error('Request Produce timed out'));
+    await expect(second).rejects.toThrow(/timed out/); // inside the span just reported
+    tick(500);
+    await send();
+    await settle();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ cause: 'BROKER_OUTAGE', start: 10_000, end: 31_501 });
+    expect(seen[0]?.detail).toBe('publishing failed: Request Produce timed out');
+  });
+
   it('calls an outage of only re-fetched topics repaired', async () => {
     const { bus, seen, send, tick } = await setup((t) => t === 'market.spot.ticker');
     await send();
