@@ -93,6 +93,7 @@ function spotTicker(symbol: string, t: number, price: number, quoteVolume = 5e8,
     askQty: 1,
     openTime: t - DAY_MS,
     tradeCount: 1000,
+    closeTime: t,
   };
 }
 

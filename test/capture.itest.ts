@@ -96,6 +96,16 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     );
     expect([...chains].sort()).toEqual(underlyings);
     for (const m of fresh()) expect(contractViolation(m.topic, m.value)).toBeUndefined();
+    // A spot ticker's eventTime is when it was observed (the simulator's clock is the local one):
+    // after the window's closeTime, before it was received, and within the request's round trip.
+    for (const m of fresh())
+      if (m.topic === 'market.spot.ticker') {
+        const v = m.value;
+        expect(v.closeTime).not.toBeNull();
+        expect(v.eventTime).toBeGreaterThanOrEqual(v.closeTime as number);
+        expect(v.eventTime).toBeLessThanOrEqual(v.captureTime);
+        expect(v.captureTime - v.eventTime).toBeLessThan(5_000);
+      }
     // Candles are closed ones only, in order, none twice; the five of the backfill are on the topic,
     // published now or found there already (a series resumes where the topic left off).
     const klines = fresh().filter((m) => m.topic === 'market.spot.kline' && m.key === 'BTCUSDT');

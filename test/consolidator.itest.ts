@@ -25,6 +25,7 @@ import {
   quantumScore,
   spotTicker,
   sronaReport,
+  stamped,
 } from '../libs/contracts/test/samples';
 import { eventually, sleep } from './wait';
 
@@ -43,8 +44,8 @@ async function publishAll(bus: KafkaBus, symbol: string, t: number): Promise<voi
   await bus.publish('market.futures.ticker', [{ key: symbol, value: { ...futuresTicker(symbol), eventTime: t } }]);
   await bus.publish('market.options.chain', [{ key: symbol, value: { ...optionsChain(symbol), eventTime: t } }]);
   await bus.publish('analytics.quantum', [{ key: symbol, value: { ...quantumScore(symbol), eventTime: t } }]);
-  await bus.publish('analytics.psych', [{ key: symbol, value: { ...psychState(symbol), eventTime: t } }]);
-  await bus.publish('analytics.srona', [{ key: symbol, value: { ...sronaReport(symbol), eventTime: t } }]);
+  await bus.publish('analytics.psych', [{ key: symbol, value: stamped(psychState(symbol), t) }]);
+  await bus.publish('analytics.srona', [{ key: symbol, value: stamped(sronaReport(symbol), t) }]);
 }
 
 function consolidator(

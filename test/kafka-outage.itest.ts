@@ -18,6 +18,7 @@ import {
   quantumScore,
   spotTicker,
   sronaReport,
+  stamped,
 } from '../libs/contracts/test/samples';
 import { freePortPair, OwnKafka } from './own-kafka';
 import { eventually, sleep } from './wait';
@@ -60,7 +61,7 @@ describe('a Kafka outage under the consolidator', () => {
     const publisher = busOf('outage-publisher');
     await publisher.start();
     const t0 = Date.now();
-    const at = <T extends object>(v: T): T => ({ ...v, eventTime: t0 });
+    const at = <T extends { eventTime: number }>(v: T): T => stamped(v, t0);
     await publisher.publish('market.spot.ticker', [{ key: symbol, value: at(spotTicker(symbol)) }]);
     await publisher.publish('market.futures.ticker', [{ key: symbol, value: at(futuresTicker(symbol)) }]);
     await publisher.publish('market.options.chain', [{ key: symbol, value: at(optionsChain(symbol)) }]);

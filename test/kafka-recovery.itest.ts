@@ -24,6 +24,7 @@ import {
   quantumScore,
   spotTicker,
   sronaReport,
+  stamped,
 } from '../libs/contracts/test/samples';
 import { freePortPair, OwnKafka } from './own-kafka';
 import { eventually, sleep } from './wait';
@@ -146,7 +147,7 @@ describe('consolidator recovery on a broker of its own', () => {
     await feeder.start();
     const t0 = Date.now();
     for (const s of symbols) {
-      const at = <T extends object>(v: T): T => ({ ...v, eventTime: t0 });
+      const at = <T extends { eventTime: number }>(v: T): T => stamped(v, t0);
       await feeder.publish('market.futures.ticker', [{ key: s, value: at(futuresTicker(s)) }]);
       await feeder.publish('market.options.chain', [{ key: s, value: at(optionsChain(s)) }]);
       await feeder.publish('analytics.quantum', [{ key: s, value: at(quantumScore(s)) }]);

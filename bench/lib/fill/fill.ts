@@ -162,6 +162,7 @@ export function spotTicker(symbol: string, base: number, j: number, t: number): 
     askQty: 0.64537,
     openTime: t - 30 - DAY,
     tradeCount: 1811267 + (t % 1000),
+    closeTime: t - 30,
   };
 }
 
@@ -268,6 +269,7 @@ export function psychState(symbol: string, j: number, t: number): PsychState {
     confidence: 0.9,
     samples: 300,
     windowMs: 300_000,
+    oldestInputTime: t - 30,
   };
 }
 
@@ -394,5 +396,6 @@ export function sronaReport(tpl: ChainTemplate, j: number, t: number): SronaRepo
     },
     candidatesEvaluated: tpl.contracts.length,
     opportunities,
+    oldestInputTime: t - 60,
   };
 }

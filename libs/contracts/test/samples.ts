@@ -19,6 +19,14 @@ import type {
 
 const T = 1634944401452;
 
+/**
+ * A sample re-stamped at exchange time `t`: its eventTime and, for a derived record, its
+ * oldestInputTime, so the record is as fresh as its new time says.
+ */
+export function stamped<T extends { eventTime: number }>(record: T, t: number): T {
+  return 'oldestInputTime' in record ? { ...record, eventTime: t, oldestInputTime: t } : { ...record, eventTime: t };
+}
+
 export function spotTicker(symbol = 'BTCUSDT'): SpotTicker {
   return {
     symbol,
@@ -40,6 +48,7 @@ export function spotTicker(symbol = 'BTCUSDT'): SpotTicker {
     askQty: 0.64537,
     openTime: T - 86_400_000,
     tradeCount: 1811267,
+    closeTime: T,
   };
 }
 
@@ -181,6 +190,7 @@ export function psychState(symbol = 'BTCUSDT'): PsychState {
     confidence: 0.9,
     samples: 300,
     windowMs: 300_000,
+    oldestInputTime: T,
   };
 }
 
@@ -242,6 +252,7 @@ export function sronaReport(underlying = 'ETHUSDT'): SronaReport {
         rank: 1,
       },
     ],
+    oldestInputTime: T,
   };
 }
 

@@ -307,8 +307,10 @@ export class SpotCapture extends CaptureBase {
 
   private async pollTickers(signal: AbortSignal): Promise<void> {
     if (this.symbols.length === 0) return;
+    // Binance answers with the state as of when it took the request, which the answer does not say.
+    const observedAt = this.clock.earliestExchangeTime(this.now());
     const raw = await this.deps.client.get('ticker/24hr', this.tickerParams(), signal);
-    const mapped = mapSpotTickers(raw, { captureTime: this.now(), source: SPOT_SOURCE });
+    const mapped = mapSpotTickers(raw, { captureTime: this.now(), source: SPOT_SOURCE, observedAt });
     if (this.symbols.length > MAX_SYMBOLS_PARAM) {
       // The all-symbols answer includes HALT/BREAK symbols and ones not asked for.
       const wanted = this.wanted;

@@ -111,6 +111,35 @@ describe('buildUnified', () => {
   });
 });
 
+describe('derived records are as fresh as their oldest input', () => {
+  it('ages a SRONA report by the spot price it used, not by its newer chain', () => {
+    // The chain keeps coming (eventTime T) while the spot feed stopped 37 s before.
+    const s = new SymbolState('ETHUSDT');
+    s.applySrona({ ...sronaReport(), eventTime: T, oldestInputTime: T - 37_000 }, T);
+    s.applyPsych({ ...psychState('ETHUSDT'), eventTime: T, oldestInputTime: T - 2_000 }, T);
+    const u = buildUnified(s, T + 1_000, { staleMs: 10_000 });
+    expect(u.freshness.find((f) => f.source === 'SRONA')).toEqual({
+      source: 'SRONA',
+      present: true,
+      ageMs: 38_000,
+      stale: true,
+    });
+    expect(u.freshness.find((f) => f.source === 'PSYCH')).toMatchObject({ ageMs: 3_000, stale: false });
+    expect(u.eventTime).toBe(T); // the newest exchange time the record stands for is unchanged
+    const srona = 1 << 5; // bit order of UnifiedSourceValues
+    expect(s.staleMask(T + 1_000, 10_000) & srona).toBe(srona);
+  });
+
+  it('ages a record written before oldestInputTime was carried (null) by its eventTime', () => {
+    const s = new SymbolState('ETHUSDT');
+    s.applySrona({ ...sronaReport(), eventTime: T, oldestInputTime: null }, T);
+    expect(buildUnified(s, T + 1_000, { staleMs: 10_000 }).freshness.find((f) => f.source === 'SRONA')).toMatchObject({
+      ageMs: 1_000,
+      stale: false,
+    });
+  });
+});
+
 describe('nearMoney', () => {
   it('keeps the nearest expiries and strikes within the band, nearest strikes first under the cap', () => {
     const base = optionContract();

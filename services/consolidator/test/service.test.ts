@@ -9,6 +9,7 @@ import {
   quantumScore,
   spotTicker,
   sronaReport,
+  stamped,
 } from '../../../libs/contracts/test/samples';
 import { CONSOLIDATOR_CONFIG } from '../src/config';
 import { ConsolidatorService } from '../src/service';
@@ -22,8 +23,8 @@ async function publishAll(bus: MemoryBus, symbol: string, dt = 0): Promise<void>
   await bus.publish('market.futures.ticker', [{ key: symbol, value: { ...futuresTicker(symbol), eventTime: T + dt } }]);
   await bus.publish('market.options.chain', [{ key: symbol, value: { ...optionsChain(symbol), eventTime: T + dt } }]);
   await bus.publish('analytics.quantum', [{ key: symbol, value: { ...quantumScore(symbol), eventTime: T + dt } }]);
-  await bus.publish('analytics.psych', [{ key: symbol, value: { ...psychState(symbol), eventTime: T + dt } }]);
-  await bus.publish('analytics.srona', [{ key: symbol, value: { ...sronaReport(symbol), eventTime: T + dt } }]);
+  await bus.publish('analytics.psych', [{ key: symbol, value: stamped(psychState(symbol), T + dt) }]);
+  await bus.publish('analytics.srona', [{ key: symbol, value: stamped(sronaReport(symbol), T + dt) }]);
 }
 
 function consolidator(bus: MemoryBus, store: MemorySnapshotStore, now: () => number): ConsolidatorService {

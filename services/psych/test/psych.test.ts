@@ -116,6 +116,32 @@ describe('psych states on constructed series', () => {
   });
 });
 
+describe('oldestInputTime: as fresh as the least recent live input', () => {
+  it('is the newest spot ticker when the futures feed runs ahead of a stopped spot feed', () => {
+    const inputs = series('BTCUSDT', FLAT, { end: NOW - 20_000 }); // spot and futures to NOW − 20 s
+    const c = feed(new PsychComputable(), inputs);
+    c.addFutures(futures('BTCUSDT', NOW, 0.0001)); // futures carries on
+    const a = c.assess();
+    expect(a.eventTime).toBe(NOW);
+    expect(a.oldestInputTime).toBe(NOW - 20_000);
+    expect(psychRecord('BTCUSDT', a, NOW + 5, DEFAULT_PSYCH_PARAMS.windowMs).oldestInputTime).toBe(NOW - 20_000);
+  });
+
+  it('is the newest funding rate when it is older than the spot ticker and funding counts', () => {
+    const c = feed(new PsychComputable(), series('BTCUSDT', FLAT, { end: NOW - 30_000 }));
+    c.addSpot(spot('BTCUSDT', NOW, 100, FLAT.quoteVolume(0), FLAT.spreadBps(0)));
+    const a = c.assess();
+    expect(a.components.funding).not.toBeNull();
+    expect(a.oldestInputTime).toBe(NOW - 30_000);
+  });
+
+  it('is the newest spot ticker for a spot-only symbol', () => {
+    const a = assessed(series('BTCUSDT', { ...FLAT, funding: null }));
+    expect(a.components.funding).toBeNull();
+    expect(a.oldestInputTime).toBe(NOW);
+  });
+});
+
 describe('warm-up', () => {
   it('says WARMING_UP with null state, score and index until the windows hold enough data', () => {
     const a = assessed(series('BTCUSDT', STEADY_RISE, { candleMinutes: 0, tickerMinutes: 2 }));

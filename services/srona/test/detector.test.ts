@@ -112,6 +112,30 @@ describe('NakedOptionsDetector', () => {
     expect(dead.opportunities).toEqual([]);
   });
 
+  it('carries the older of chain and spot ticker as oldestInputTime, while eventTime is the newer', () => {
+    // The 37 s old spot price of a stopped spot capture under a fresh chain.
+    const stoppedSpot = evaluateUnderlying(
+      inputs(chain(bigChain(), { eventTime: NOW - 1_000 }), history, ticker(100, { eventTime: NOW - 37_000 })),
+      params(),
+      NOW,
+    );
+    expect(stoppedSpot.eventTime).toBeGreaterThanOrEqual(NOW - 1_000);
+    expect(stoppedSpot.oldestInputTime).toBe(NOW - 37_000);
+    const staleChain = evaluateUnderlying(
+      inputs(chain(bigChain(), { eventTime: NOW - 50_000 }), history, ticker(100, { eventTime: NOW - 500 })),
+      params(),
+      NOW,
+    );
+    expect(staleChain.oldestInputTime).toBe(NOW - 50_000);
+    const noSpot = evaluateUnderlying(
+      inputs(chain(bigChain(), { eventTime: NOW - 2_000 }), history, null),
+      params(),
+      NOW,
+    );
+    expect(noSpot.oldestInputTime).toBe(NOW - 2_000);
+    expect(contractViolation('analytics.srona', stoppedSpot)).toBeUndefined();
+  });
+
   it('marks frequencies extrapolated when the history is shorter than minSpans horizons', () => {
     const report = evaluateUnderlying(
       inputs(chain(bigChain()), history),

@@ -108,6 +108,7 @@ export function ticker(lastPrice = 100, over: Partial<SpotTicker> = {}): SpotTic
     askQty: 1,
     openTime: NOW - DAY_MS,
     tradeCount: 10,
+    closeTime: NOW - 500,
     ...over,
   };
 }

@@ -21,6 +21,12 @@ export interface MapContext {
   captureTime: number;
   /** Producer and path: binance.spot.rest, binance.futures.rest, binance.options.rest */
   source: string;
+  /**
+   * Exchange time of the observation, where the body itself does not say when it was taken (a REST
+   * answer): the exchange clock's earliest reading when the request was sent, so a record is never
+   * fresher than it is.
+   */
+  observedAt?: number;
 }
 
 /** A raw JSON object as it came off the wire; every value is unknown until a parser checks it. */

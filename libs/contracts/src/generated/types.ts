@@ -190,6 +190,8 @@ export interface PsychState {
   confidence: number;
   samples: number;
   windowMs: number;
+  /** eventTime of the least recent live input the assessment used (the newest spot ticker, and the newest futures ticker when funding counts): the record is no fresher than this. Closed candles are history and not counted. Null in records written before it was carried */
+  oldestInputTime: number | null;
 }
 
 export interface PsychStateCounts {
@@ -249,7 +251,7 @@ export interface QuantumWeights {
 export interface SourceFreshness {
   source: UnifiedSource;
   present: boolean;
-  /** emitTime - eventTime of the source record */
+  /** emitTime - eventTime of the source record; for psych and srona, emitTime - their oldestInputTime when older (a derived record is as fresh as its oldest input) */
   ageMs: number | null;
   /** Absent, or older than the stale threshold */
   stale: boolean;
@@ -283,7 +285,7 @@ export interface SpotKline {
 export interface SpotTicker {
   /** Binance symbol, upper case: BTCUSDT */
   symbol: string;
-  /** Exchange time: closeTime of the 24h window (REST) or E (stream) */
+  /** Exchange time of the observation: when Binance reported this state (stream E; REST: the exchange clock's earliest reading when the request was sent, never before closeTime) */
   eventTime: number;
   /** Local receive time */
   captureTime: number;
@@ -310,6 +312,8 @@ export interface SpotTicker {
   /** Start of the rolling 24h window */
   openTime: number;
   tradeCount: number;
+  /** End of the rolling 24h window: when the symbol's statistics were last updated, which for a quiet pair can be seconds (a delisted one, days) before the observation; null in records written before it was carried */
+  closeTime: number | null;
 }
 
 export interface SronaChainMetrics {
@@ -389,6 +393,8 @@ export interface SronaReport {
   chain: SronaChainMetrics;
   candidatesEvaluated: number;
   opportunities: SronaOpportunity[];
+  /** eventTime of the least recent live input the report used (the options chain, and the spot ticker when one is held): the record is no fresher than this. The candle history is not counted. Null in records written before it was carried */
+  oldestInputTime: number | null;
 }
 
 /** A stage's own state of one key, written periodically to its compacted checkpoint topic (state.<stage>, key = symbol) so that a restart restores that state and replays only the inputs since, instead of the windows it needs from every input. */

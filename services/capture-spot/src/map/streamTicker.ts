@@ -4,7 +4,8 @@
 //
 // Keys read (BINANCE_API.md §6) -> SpotTicker, with the same checks as the REST field they carry:
 //   s        symbol
-//   C   int  eventTime (closeTime, as REST; see below)
+//   E   int  eventTime: when Binance pushed this state (see below)
+//   C   int  closeTime, as REST
 //   O   int  openTime
 //   c   str  lastPrice         required > 0
 //   o, h, l, w  str  openPrice, highPrice, lowPrice, weightedAvgPrice  required > 0
@@ -14,13 +15,13 @@
 //   b, a str bidPrice, askPrice  0 = no bid/ask -> null, and then its qty is null too
 //   B, A str bidQty, askQty    required >= 0
 //   n   int  tradeCount        >= 0
-// Not read: E (event time), x (prevClosePrice), Q (lastQty), F, L (trade ids) — REST does not
-// read their counterparts either.
+// Not read: x (prevClosePrice), Q (lastQty), F, L (trade ids) — REST does not read their
+// counterparts either.
 //
-// eventTime is `C`, not `E`: REST takes closeTime as the event time and `C` is that very field
-// (the end of the rolling window, i.e. the exchange time of the snapshot), so a REST answer and a
-// stream event describing the same state give equal records. `E` is when the push was sent; it is
-// never earlier than `C` and would make the stream record's time depend on the transport.
+// eventTime is `E`, the time of the observation, as REST's is the time of its answer: `C` (the end
+// of the rolling window) is when the symbol's statistics last changed, seconds old for a quiet pair,
+// and as eventTime it made a live symbol read stale. A `C` after `E` (never seen) wins, so no record
+// is older than the state it carries.
 import type { SpotTicker } from '@marketpipe/contracts';
 import {
   type MapContext,
@@ -49,9 +50,11 @@ export function mapSpotStreamTicker(data: unknown, ctx: MapContext): Mapped<Spot
     // Checked even when its price is absent, as REST does, so a malformed event never passes.
     const bidQty = requiredNonNegative(ev['B'], 'B (bidQty)');
     const askQty = requiredNonNegative(ev['A'], 'A (askQty)');
+    const closeTime = timeMs(ev['C'], 'C (closeTime)', captureTime);
+    const pushed = timeMs(ev['E'], 'E (event time)', captureTime);
     return {
       symbol,
-      eventTime: timeMs(ev['C'], 'C (closeTime)', captureTime),
+      eventTime: pushed > closeTime ? pushed : closeTime,
       captureTime,
       source,
       lastPrice: requiredPositive(ev['c'], 'c (lastPrice)'),
@@ -69,6 +72,7 @@ export function mapSpotStreamTicker(data: unknown, ctx: MapContext): Mapped<Spot
       askQty: askPrice === null ? null : askQty,
       openTime: timeMs(ev['O'], 'O (openTime)', captureTime),
       tradeCount: count(ev['n'], 'n (count)'),
+      closeTime,
     };
   });
 }

@@ -11,7 +11,11 @@
 //   bidPrice, askPrice  str  0 = no bid/ask -> null, and then its qty is null too
 //   bidQty, askQty      str  required >= 0 when the price is there
 //   openTime            int  start of the rolling 24 h window
-//   closeTime           int  eventTime (end of the window = the exchange's time of this snapshot)
+//   closeTime           int  closeTime: the end of the window, i.e. when the symbol's statistics
+//                            last changed (seconds before the answer for a quiet pair, days for a
+//                            delisted one), so it is not the time of the observation
+// eventTime is the observation's exchange time (ctx.observedAt: the exchange clock's earliest reading
+// when the request was sent), never before closeTime; without it, closeTime.
 //   count               int  tradeCount (>= 0)
 // Not read: prevClosePrice, lastQty, firstId, lastId (-1 when no trades).
 // With `?symbol=` Binance answers with one object instead of an array; both are accepted.
@@ -36,15 +40,17 @@ export function mapSpotTickers(raw: unknown, ctx: MapContext): Mapped<SpotTicker
   const elements = expectArrayOrObject(raw, SPOT_TICKER_24HR);
   const captureTime = ctx.captureTime;
   const source = ctx.source;
+  const observedAt = ctx.observedAt;
   return mapElements<SpotTicker>(elements, SPOT_TICKER_24HR, (el, symbol) => {
     const bidPrice = optionalPositive(el['bidPrice'], 'bidPrice');
     const askPrice = optionalPositive(el['askPrice'], 'askPrice');
     // The qty is checked even when its price is absent, so a malformed body never passes unnoticed.
     const bidQty = requiredNonNegative(el['bidQty'], 'bidQty');
     const askQty = requiredNonNegative(el['askQty'], 'askQty');
+    const closeTime = timeMs(el['closeTime'], 'closeTime', captureTime);
     return {
       symbol,
-      eventTime: timeMs(el['closeTime'], 'closeTime', captureTime),
+      eventTime: observedAt !== undefined && observedAt > closeTime ? observedAt : closeTime,
       captureTime,
       source,
       lastPrice: requiredPositive(el['lastPrice'], 'lastPrice'),
@@ -62,6 +68,7 @@ export function mapSpotTickers(raw: unknown, ctx: MapContext): Mapped<SpotTicker
       askQty: askPrice === null ? null : askQty,
       openTime: timeMs(el['openTime'], 'openTime', captureTime),
       tradeCount: count(el['count'], 'count'),
+      closeTime,
     };
   });
 }

@@ -37,13 +37,13 @@ describe('mapSpotStreamTicker on the documented <symbol>@ticker payload', () => 
     ]);
   });
 
-  it('maps the example with real times to the numbers documented, eventTime = C', () => {
+  it('maps the example with real times to the numbers documented, eventTime = E, closeTime = C', () => {
     const mapped = mapSpotStreamTicker(withTimes(doc()), ctx);
     expect(mapped.rejected).toEqual([]);
     expect(mapped.records).toEqual([
       {
         symbol: 'BNBBTC',
-        eventTime: CLOSE,
+        eventTime: CLOSE + 5,
         captureTime: CAPTURE,
         source: 'binance.spot.ws',
         lastPrice: 0.0025,
@@ -61,6 +61,7 @@ describe('mapSpotStreamTicker on the documented <symbol>@ticker payload', () => 
         askQty: 100,
         openTime: OPEN,
         tradeCount: 18151,
+        closeTime: CLOSE,
       },
     ]);
     expectContract(TOPICS.spotTicker, mapped.records);
@@ -91,7 +92,12 @@ describe('mapSpotStreamTicker on the documented <symbol>@ticker payload', () => 
       lastId: ev['L'],
       count: ev['n'],
     };
-    const fromRest = mapSpotTickers(rest, { captureTime: CAPTURE, source: 'binance.spot.rest' }).records;
+    // REST's observation time is when it was asked; here, the moment the push was made.
+    const fromRest = mapSpotTickers(rest, {
+      captureTime: CAPTURE,
+      source: 'binance.spot.rest',
+      observedAt: ev['E'] as number,
+    }).records;
     const fromStream = mapSpotStreamTicker(ev, ctx).records;
     expect(fromStream).toEqual(fromRest.map((r) => ({ ...r, source: 'binance.spot.ws' })));
   });
@@ -111,6 +117,7 @@ describe('mapSpotStreamTicker rejects malformed events one by one, naming the fi
     [{ v: '-1' }, 'v (volume) must be >= 0, got "-1"'],
     [{ B: undefined }, 'B (bidQty): expected a decimal string, got undefined (field missing)'],
     [{ C: String(CLOSE) }, `C (closeTime): expected an integer ms time, got "${CLOSE}"`],
+    [{ E: undefined }, 'E (event time): expected an integer ms time, got undefined (field missing)'],
     [{ O: CLOSE * 1000 }, `O (openTime): ${CLOSE * 1000} is more than a day after the reference time ${CAPTURE}`],
     [{ n: -1 }, 'n (count) must be >= 0, got -1'],
     [{ P: 'NaN' }, 'P (priceChangePercent): expected a decimal string, got "NaN"'],

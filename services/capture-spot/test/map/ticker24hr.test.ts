@@ -8,9 +8,12 @@ const CAPTURE_2024 = 1_704_489_130_000;
 /** 2021-10-22T23:13:22Z: just after the closeTime of ticker_24hr_BTCUSDT.json */
 const CAPTURE_2021 = 1_634_944_402_000;
 const ctx = { captureTime: CAPTURE_2024, source: SOURCE };
+/** The exchange clock's earliest reading when the all-symbols request was sent. */
+const OBSERVED = 1_704_489_129_700;
 
 describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, trimmed to 7)', () => {
-  const mapped = mapSpotTickers(fixture('spot/ticker_24hr_symbols.json'), ctx);
+  // The answer was asked for at 21:12:09.700 (exchange time); its closeTimes lie up to 920 ms before.
+  const mapped = mapSpotTickers(fixture('spot/ticker_24hr_symbols.json'), { ...ctx, observedAt: OBSERVED });
 
   it('maps the six live symbols with the numbers Binance sent, in response order', () => {
     expect(mapped.records.map((r) => r.symbol)).toEqual([
@@ -23,7 +26,7 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
     ]);
     expect(mapped.records[0]).toEqual({
       symbol: 'ETHBTC',
-      eventTime: 1704489129412,
+      eventTime: OBSERVED,
       captureTime: CAPTURE_2024,
       source: SOURCE,
       lastPrice: 0.05121,
@@ -41,10 +44,11 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
       askQty: 16.9789,
       openTime: 1704402729412,
       tradeCount: 69820,
+      closeTime: 1704489129412,
     });
     expect(mapped.records[1]).toEqual({
       symbol: 'BTCUSDT',
-      eventTime: 1704489129548,
+      eventTime: OBSERVED,
       captureTime: CAPTURE_2024,
       source: SOURCE,
       lastPrice: 43714.03,
@@ -62,10 +66,11 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
       askQty: 0.48843,
       openTime: 1704402729548,
       tradeCount: 2091582,
+      closeTime: 1704489129548,
     });
     expect(mapped.records[2]).toEqual({
       symbol: 'ETHUSDT',
-      eventTime: 1704489129624,
+      eventTime: OBSERVED,
       captureTime: CAPTURE_2024,
       source: SOURCE,
       lastPrice: 2238.28,
@@ -83,10 +88,11 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
       askQty: 3.7947,
       openTime: 1704402729624,
       tradeCount: 745797,
+      closeTime: 1704489129624,
     });
     expect(mapped.records[3]).toEqual({
       symbol: 'BNBUSDT',
-      eventTime: 1704489128780,
+      eventTime: OBSERVED,
       captureTime: CAPTURE_2024,
       source: SOURCE,
       lastPrice: 314.7,
@@ -104,10 +110,11 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
       askQty: 179.971,
       openTime: 1704402728780,
       tradeCount: 394837,
+      closeTime: 1704489128780,
     });
     expect(mapped.records[4]).toEqual({
       symbol: 'XRPUSDT',
-      eventTime: 1704489129627,
+      eventTime: OBSERVED,
       captureTime: CAPTURE_2024,
       source: SOURCE,
       lastPrice: 0.5702,
@@ -125,10 +132,11 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
       askQty: 2619,
       openTime: 1704402729627,
       tradeCount: 251078,
+      closeTime: 1704489129627,
     });
     expect(mapped.records[5]).toEqual({
       symbol: 'SOLUSDT',
-      eventTime: 1704489129377,
+      eventTime: OBSERVED,
       captureTime: CAPTURE_2024,
       source: SOURCE,
       lastPrice: 98.67,
@@ -146,6 +154,7 @@ describe('mapSpotTickers on the recorded all-symbols response (LIVE 2024-01-05, 
       askQty: 34.18,
       openTime: 1704402729377,
       tradeCount: 815943,
+      closeTime: 1704489129377,
     });
   });
 
@@ -188,12 +197,13 @@ describe('mapSpotTickers on the recorded single-symbol response (LIVE 2021-10-22
         askQty: 0.64537,
         openTime: 1634858001452,
         tradeCount: 1580643,
+        closeTime: 1634944401452,
       },
     ]);
     expectContract(TOPICS.spotTicker, mapped.records);
   });
 
-  it('uses Binance closeTime as eventTime and never the capture time', () => {
+  it('without an observation time uses Binance closeTime as eventTime, never the capture time', () => {
     const later = CAPTURE_2021 + 5_000;
     const [record] = mapSpotTickers(fixture('spot/ticker_24hr_BTCUSDT.json'), {
       captureTime: later,
@@ -201,6 +211,25 @@ describe('mapSpotTickers on the recorded single-symbol response (LIVE 2021-10-22
     }).records;
     expect(record?.eventTime).toBe(1634944401452);
     expect(record?.captureTime).toBe(later);
+  });
+});
+
+describe('mapSpotTickers: eventTime is the observation, closeTime the last statistics update', () => {
+  const body = fixture('spot/ticker_24hr_symbols.json');
+
+  it('gives every symbol of one answer the same eventTime, however long ago its statistics changed', () => {
+    const later = OBSERVED + 3_000; // a quiet pair read 3 s after its last trade is still a fresh reading
+    const records = mapSpotTickers(body, { ...ctx, observedAt: later }).records;
+    expect(new Set(records.map((r) => r.eventTime))).toEqual(new Set([later]));
+    expect(records.map((r) => r.closeTime)).toEqual([
+      1704489129412, 1704489129548, 1704489129624, 1704489128780, 1704489129627, 1704489129377,
+    ]);
+  });
+
+  it('never gives a record an eventTime before its closeTime (an observation time read too early)', () => {
+    const early = 1704489129500;
+    const records = mapSpotTickers(body, { ...ctx, observedAt: early }).records;
+    expect(records.map((r) => r.eventTime)).toEqual([early, 1704489129548, 1704489129624, early, 1704489129627, early]);
   });
 });
 

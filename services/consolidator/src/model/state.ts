@@ -16,7 +16,18 @@ import {
 export interface Held<T> {
   record: T;
   eventTime: number;
+  /**
+   * Exchange time the record is as fresh as, which its age is measured from: its eventTime, or for
+   * a derived record (psych, srona) the oldest input it used, so an analysis of a stopped feed turns
+   * stale with that feed.
+   */
+  asOf: number;
   receivedAt: number;
+}
+
+/** A derived record is as fresh as its oldest input, never fresher than its own eventTime. */
+function derivedAsOf(r: { eventTime: number; oldestInputTime: number | null }): number {
+  return r.oldestInputTime !== null && r.oldestInputTime < r.eventTime ? r.oldestInputTime : r.eventTime;
 }
 
 export interface NearMoneyOptions {
@@ -84,10 +95,16 @@ export class SymbolState {
 
   constructor(readonly symbol: string) {}
 
-  private accept<T>(held: Held<T> | null, record: T, eventTime: number, receivedAt: number): Held<T> | null {
+  private accept<T>(
+    held: Held<T> | null,
+    record: T,
+    eventTime: number,
+    receivedAt: number,
+    asOf = eventTime,
+  ): Held<T> | null {
     if (held !== null && eventTime <= held.eventTime) return null;
     this.version++;
-    return { record, eventTime, receivedAt };
+    return { record, eventTime, asOf, receivedAt };
   }
 
   applySpot(r: SpotTicker, receivedAt: number): boolean {
@@ -104,7 +121,7 @@ export class SymbolState {
 
   applyOptions(r: OptionsChain, receivedAt: number, o?: NearMoneyOptions): boolean {
     if (this.options !== null && r.eventTime <= this.options.eventTime) return false;
-    this.options = { record: unifiedOptions(r, o), eventTime: r.eventTime, receivedAt };
+    this.options = { record: unifiedOptions(r, o), eventTime: r.eventTime, asOf: r.eventTime, receivedAt };
     this.version++;
     return true;
   }
@@ -116,13 +133,13 @@ export class SymbolState {
   }
 
   applyPsych(r: PsychState, receivedAt: number): boolean {
-    const next = this.accept(this.psych, r, r.eventTime, receivedAt);
+    const next = this.accept(this.psych, r, r.eventTime, receivedAt, derivedAsOf(r));
     if (next !== null) this.psych = next;
     return next !== null;
   }
 
   applySrona(r: SronaReport, receivedAt: number): boolean {
-    const next = this.accept(this.srona, r, r.eventTime, receivedAt);
+    const next = this.accept(this.srona, r, r.eventTime, receivedAt, derivedAsOf(r));
     if (next !== null) this.srona = next;
     return next !== null;
   }
@@ -132,7 +149,7 @@ export class SymbolState {
     let mask = 0;
     for (let i = 0; i < UnifiedSourceValues.length; i++) {
       const held = this.held(UnifiedSourceValues[i] as UnifiedSource);
-      if (held !== null && now - held.eventTime > staleMs) mask |= 1 << i;
+      if (held !== null && now - held.asOf > staleMs) mask |= 1 << i;
     }
     return mask;
   }

@@ -37,7 +37,7 @@ export function buildUnified(
       freshness.push({ source, present: false, ageMs: null, stale: true });
       continue;
     }
-    const ageMs = Math.max(0, emitTime - held.eventTime);
+    const ageMs = Math.max(0, emitTime - held.asOf);
     const stale = ageMs > config.staleMs;
     if (!stale) fresh++;
     present.push(source);

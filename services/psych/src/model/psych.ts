@@ -92,6 +92,12 @@ export const CANDLE_CLOSE = 1;
 export interface PsychAssessment {
   /** Newest exchange time among the inputs: the time the assessment stands for. */
   eventTime: number;
+  /**
+   * eventTime of the least recent live input used (the newest spot ticker; the newest funding rate
+   * when funding counts), or null when none was: how fresh the assessment really is, since
+   * `eventTime` moves on with any one input while another has stopped.
+   */
+  oldestInputTime: number | null;
   status: PsychStatus;
   state: PsychStateName | null;
   score: number | null;
@@ -278,6 +284,9 @@ export class PsychComputable {
     const candleFill = Math.min(1, n / Math.ceil(p.longWindowMs / MINUTE));
 
     const components: PsychComponents = { price, volume, funding, volatility, liquidity, momentum };
+    let oldestInputTime: number | null = sN > s0 ? spot.time(sLast) : null;
+    if (funding !== null && (oldestInputTime === null || fut.time(now) < oldestInputTime))
+      oldestInputTime = fut.time(now);
     const confidence = clamp01(((tickerFill + candleFill) / 2) * availableWeight(components, p.weights));
     const samples = sN - s0 + (fN - f0) + n;
     const score = psychScore(components, p.weights);
@@ -285,6 +294,7 @@ export class PsychComputable {
     if (price === null || score === null || confidence < p.minConfidence) {
       return {
         eventTime: T,
+        oldestInputTime,
         status: 'WARMING_UP',
         state: null,
         score: null,
@@ -299,6 +309,7 @@ export class PsychComputable {
     const state = classifyState(score, previous?.state, p.hysteresis);
     return {
       eventTime: T,
+      oldestInputTime,
       status: 'READY',
       state,
       score,
@@ -418,5 +429,6 @@ export function psychRecord(symbol: string, a: PsychAssessment, emitTime: number
     confidence: a.confidence,
     samples: a.samples,
     windowMs,
+    oldestInputTime: a.oldestInputTime,
   };
 }

@@ -103,6 +103,10 @@ export function evaluateUnderlying(
 
   let eventTime = chain.eventTime;
   if (ticker !== undefined && ticker.eventTime > eventTime) eventTime = ticker.eventTime;
+  // eventTime moves on with the chain while a stopped spot feed's price grows old: the report is
+  // only as fresh as the older of the two.
+  const oldestInputTime =
+    ticker !== undefined && ticker.eventTime < chain.eventTime ? ticker.eventTime : chain.eventTime;
   if (Number.isSafeInteger(history.newestEventTime) && history.newestEventTime > eventTime)
     eventTime = history.newestEventTime;
 
@@ -273,5 +277,6 @@ export function evaluateUnderlying(
     },
     candidatesEvaluated: candidates,
     opportunities: top,
+    oldestInputTime,
   };
 }
