@@ -12,3 +12,17 @@ export {
   type OptionSide,
 } from './black-scholes';
 export { logReturns, mean, realizedVolatility, stdev, variance } from './stats';
+export {
+  atmVolAt,
+  contractIV,
+  smileIVAtCallDelta,
+  smileIVAtStrike,
+  volSurface,
+  type ChainContract,
+  type ContractIV,
+  type Smile,
+  type SmilePoint,
+  type SurfaceMarket,
+  type TermPoint,
+  type VolSurface,
+} from './vol-surface';
