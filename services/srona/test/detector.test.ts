@@ -160,6 +160,25 @@ describe('NakedOptionsDetector', () => {
     expect(contractViolation('analytics.srona', none)).toBeUndefined();
   });
 
+  it('skips contracts whose market data quant would reject (strike <= 0 or NaN, NaN IV, expired) without throwing', () => {
+    // quant's Black-Scholes throws on a strike that is not > 0, a NaN vol or a negative time; the
+    // detector's filters drop such records first (reason 'invalid' or 'expiry') and price the rest.
+    const good = bigChain();
+    const bad = [
+      { ...(good[0] as OptionContract), symbol: 'BAD-0', strike: 0 },
+      { ...(good[0] as OptionContract), symbol: 'BAD-NEG', strike: -100 },
+      { ...(good[0] as OptionContract), symbol: 'BAD-NAN', strike: NaN },
+      { ...(good[0] as OptionContract), symbol: 'BAD-IV', markIV: NaN },
+      { ...(good[0] as OptionContract), symbol: 'BAD-EXPIRED', expiryTime: NOW - DAY_MS },
+    ];
+    const report = evaluateUnderlying(inputs(chain([...good, ...bad]), history), params(), NOW);
+    const clean = evaluateUnderlying(inputs(chain(good), history), params(), NOW);
+    expect(report.candidatesEvaluated).toBe(clean.candidatesEvaluated);
+    // (the bad records still count in the chain statistics, so the ranking may shift a little)
+    expect(report.opportunities.length).toBeGreaterThan(0);
+    expect(report.opportunities.filter((o) => o.symbol.startsWith('BAD-'))).toEqual([]);
+  });
+
   it('counts candidates into the caller counters', () => {
     const counters: DetectorCounters = { candidates: 0, nonFinite: 0 };
     evaluateUnderlying(inputs(chain(bigChain()), history), params(), NOW, counters);
