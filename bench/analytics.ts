@@ -121,6 +121,8 @@ function futuresTicker(symbol: string, t: number, price: number, fundingRate: nu
     basisRate: 0.0001,
     deliveryTime: null,
     timeToExpiryMs: null,
+    fundingIntervalHours: 8,
+    interestRate: 0.0001,
   };
 }
 

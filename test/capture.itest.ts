@@ -79,6 +79,7 @@ describe('capture services against the simulator, publishing to Kafka', () => {
         // Candles may all be on the topic already (a series resumes after its last one): read below.
         ['market.spot.ticker', 'market.futures.ticker', 'market.options.chain'].every((t) => has(t, 'BTCUSDT')) &&
         spotSymbols.every((k) => has('market.spot.ticker', k)) &&
+        ['ADAUSDT', 'XRPUSDT'].every((k) => has('market.futures.ticker', k)) &&
         underlyings.every((k) => has('market.options.chain', k)),
     );
     controller.abort();
@@ -122,6 +123,17 @@ describe('capture services against the simulator, publishing to Kafka', () => {
     expect(fut.value.fundingRate).not.toBeNull();
     expect(fut.value.openInterest).not.toBeNull();
     expect(fut.value.basis).toBeCloseTo(fut.value.markPrice - fut.value.indexPrice, 9);
+    // Funding terms per symbol from fundingInfo and premiumIndex: the simulator funds ADAUSDT
+    // 4-hourly and XRPUSDT hourly, each with its interval's share of the 0.01 % per 8 h interest.
+    const terms = (symbol: string): unknown[] => {
+      const m = fresh().find((x) => x.topic === 'market.futures.ticker' && x.key === symbol);
+      return m?.topic === 'market.futures.ticker' ? [m.value.fundingIntervalHours, m.value.interestRate] : [];
+    };
+    expect([terms('BTCUSDT'), terms('ADAUSDT'), terms('XRPUSDT')]).toEqual([
+      [8, 0.0001],
+      [4, 0.00005],
+      [1, 0.0000125],
+    ]);
     const chain = fresh().find((m) => m.topic === 'market.options.chain' && m.key === 'BTCUSDT');
     if (chain?.topic !== 'market.options.chain') throw new Error('no chain');
     expect(chain.value.contracts.length).toBeGreaterThan(10);

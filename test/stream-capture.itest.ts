@@ -97,9 +97,22 @@ describe('captures on WebSocket streams, publishing to Kafka', () => {
         15_000,
       );
       for (const m of fresh()) expect(contractViolation(m.topic, m.value)).toBeUndefined();
-      // Tickers came from the streams: no ticker, premiumIndex or mark request since start-up.
+      // Tickers came from the streams: no ticker, premiumIndex or mark request since start-up (the
+      // all-symbols premiumIndex read for interest rates, which the mark stream lacks, is part of
+      // start-up and comes again hourly).
       const polled = Object.keys(h.sim.stats().byPath).filter((p) => /ticker|premiumIndex|mark/.test(p));
       expect(polled).toEqual([]);
+      const streamed = (symbol: string): unknown[] => {
+        const m = fresh().find(
+          (x) => x.topic === 'market.futures.ticker' && x.key === symbol && sourceOf(x) === 'binance.futures.ws',
+        );
+        return m?.topic === 'market.futures.ticker' ? [m.value.fundingIntervalHours, m.value.interestRate] : [];
+      };
+      expect([streamed('BTCUSDT'), streamed('ADAUSDT'), streamed('XRPUSDT')]).toEqual([
+        [8, 0.0001],
+        [4, 0.00005],
+        [1, 0.0000125],
+      ]);
 
       // Drop every connection: streaming resumes, the gap is filled from REST once per product.
       const dropAt = Date.now();

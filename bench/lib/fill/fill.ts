@@ -192,6 +192,8 @@ export function futuresTicker(symbol: string, base: number, j: number, t: number
     basisRate: (mark - index) / index,
     deliveryTime: null,
     timeToExpiryMs: null,
+    fundingIntervalHours: 8,
+    interestRate: 0.0001,
   };
 }
 

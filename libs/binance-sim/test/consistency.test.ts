@@ -214,18 +214,24 @@ describe('klines', () => {
 });
 
 describe('USD-M futures', () => {
-  it('perpetual mark tracks the index; funding around 0.01 % on the 8-hourly grid', async () => {
+  it('perpetual mark tracks the index; funding around the interval share of 0.01 % per 8 h on its own grid', async () => {
     const rows = await sim.json<Record<string, string | number>[]>('/fapi/v1/premiumIndex');
+    const listed = await sim.json<{ symbol: string; fundingIntervalHours: number }[]>('/fapi/v1/fundingInfo');
+    const hoursOf = new Map(listed.map((r) => [r.symbol, r.fundingIntervalHours]));
+    expect(Object.fromEntries(hoursOf)).toEqual({ XRPUSDT: 1, ADAUSDT: 4 });
     for (const r of rows) {
       const mark = Number(r.markPrice);
       const index = Number(r.indexPrice);
       expect(Math.abs(mark / index - 1)).toBeLessThan(String(r.symbol).includes('_') ? 0.05 : 0.003);
       if (!String(r.symbol).includes('_')) {
-        expect(Math.abs(Number(r.lastFundingRate))).toBeLessThan(0.001);
-        expect(r.interestRate).toBe('0.00010000');
-        expect(Number(r.nextFundingTime) % (8 * 3_600_000)).toBe(0);
+        const hours = hoursOf.get(String(r.symbol)) ?? 8;
+        const step = hours * 3_600_000;
+        // As 8-hour equivalents, every interval's rate drifts in the same band around 0.01 %.
+        expect(Math.abs((Number(r.lastFundingRate) * 8) / hours)).toBeLessThan(0.001);
+        expect(Number(r.interestRate)).toBeCloseTo((0.0001 * hours) / 8, 12);
+        expect(Number(r.nextFundingTime) % step).toBe(0);
         expect(Number(r.nextFundingTime)).toBeGreaterThan(sim.clock.now);
-        expect(Number(r.nextFundingTime) - sim.clock.now).toBeLessThanOrEqual(8 * 3_600_000);
+        expect(Number(r.nextFundingTime) - sim.clock.now).toBeLessThanOrEqual(step);
       } else expect(mark).toBeGreaterThan(index); // contango until delivery
     }
     const spot = await sim.json<Record<string, string>>('/api/v3/ticker/price?symbol=BTCUSDT');
@@ -251,6 +257,22 @@ describe('USD-M futures', () => {
       `/fapi/v1/fundingRate?symbol=ETHUSDT&startTime=${rows[0]?.fundingTime}&limit=2`,
     );
     expect(fromStart.map((r) => r.fundingTime)).toEqual([rows[0]?.fundingTime, rows[1]?.fundingTime]);
+  });
+
+  it('funding history of a 4-hourly perpetual settles every 4 h at the rate premiumIndex showed', async () => {
+    const rows = await sim.json<{ fundingTime: number; fundingRate: string }[]>(
+      '/fapi/v1/fundingRate?symbol=ADAUSDT&limit=12',
+    );
+    expect(rows).toHaveLength(12);
+    for (let i = 1; i < rows.length; i++)
+      expect(rows[i]?.fundingTime).toBe((rows[i - 1]?.fundingTime ?? 0) + 4 * 3_600_000);
+    const all = await sim.json<{ symbol: string; fundingTime: number }[]>(
+      `/fapi/v1/fundingRate?startTime=${rows[0]?.fundingTime}&limit=1000`,
+    );
+    // 1-hourly XRPUSDT settles at every hour, 8-hourly BTCUSDT only on the 00/08/16 grid.
+    const times = (s: string): number[] => all.filter((r) => r.symbol === s).map((r) => r.fundingTime);
+    expect(times('XRPUSDT').length).toBeGreaterThan(4 * times('ADAUSDT').length - 4);
+    for (const t of times('BTCUSDT')) expect(t % (8 * 3_600_000)).toBe(0);
   });
 
   it('open interest evolves over hours', async () => {

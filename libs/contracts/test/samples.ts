@@ -97,6 +97,8 @@ export function futuresTicker(symbol = 'BTCUSDT'): FuturesTicker {
     basisRate: (60788.2 - 60760.3) / 60760.3,
     deliveryTime: null,
     timeToExpiryMs: null,
+    fundingIntervalHours: 8,
+    interestRate: 0.0001,
   };
 }
 

@@ -10,12 +10,16 @@ import type { CaptureFuturesConfig } from './config';
 import {
   FUTURES_WS_SOURCE,
   FuturesStreamState,
+  fundingIntervalTable,
   keepLatestOpenInterest,
+  mapFuturesFundingInfo,
+  mapFuturesPremiumIndex,
   mapFuturesStreamMark,
   mapFuturesStreamTicker,
   mapFuturesExchangeInfo,
   mapFuturesOpenInterest,
   mapFuturesTickers,
+  type FundingTerms,
   type FuturesInstrument,
   type FuturesOpenInterest,
 } from './map';
@@ -30,6 +34,7 @@ export interface FuturesCaptureDeps extends CaptureBaseDeps {
     | 'FUTURES_TICKER_INTERVAL_MS'
     | 'FUTURES_OPEN_INTEREST_INTERVAL_MS'
     | 'FUTURES_EXCHANGE_INFO_REFRESH_MS'
+    | 'FUTURES_FUNDING_INFO_REFRESH_MS'
     | 'BINANCE_WEIGHT_SHARE'
     | 'BINANCE_FUTURES_WS_URL'
     | 'CAPTURE_MODE'
@@ -50,6 +55,8 @@ export class FuturesCapture extends CaptureBase {
   private symbols: string[] = [];
   private readonly openInterest = new Map<string, FuturesOpenInterest>();
   private readonly streamState = new FuturesStreamState();
+  private fundingIntervals: ReadonlyMap<string, number> | null = null;
+  private readonly interestRates = new Map<string, number>();
   private changed: KeyedThrottle<string> | undefined;
 
   constructor(private readonly deps: FuturesCaptureDeps) {
@@ -60,6 +67,13 @@ export class FuturesCapture extends CaptureBase {
     const { config, logger, client } = this.deps;
     await this.loadUntilDone('futures exchangeInfo', () => this.loadExchangeInfo(signal), signal);
     logger.info({ symbols: this.symbols.length }, 'futures contract table loaded');
+    // Before the first record, so none goes out without its interval when fundingInfo answers.
+    await this.loadFundingTerms(signal).catch((err: unknown) =>
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'funding intervals not read; records carry fundingIntervalHours null until the next read',
+      ),
+    );
     const share = config.BINANCE_WEIGHT_SHARE;
     this.startStreams(signal);
     if (config.CAPTURE_MODE !== 'ws') {
@@ -83,6 +97,10 @@ export class FuturesCapture extends CaptureBase {
     this.addLoop('exchangeInfo', {
       intervalMs: config.FUTURES_EXCHANGE_INFO_REFRESH_MS,
       run: (s) => this.loadExchangeInfo(s),
+    });
+    this.addLoop('fundingInfo', {
+      intervalMs: config.FUTURES_FUNDING_INFO_REFRESH_MS,
+      run: (s) => this.loadFundingTerms(s),
     });
     // Open interest first, so the first tickers already carry it.
     await this.pollOpenInterest(signal).catch(() => undefined);
@@ -127,7 +145,12 @@ export class FuturesCapture extends CaptureBase {
   }
 
   private async publishMerged(symbols: string[]): Promise<void> {
-    const ctx = { captureTime: this.now(), source: FUTURES_WS_SOURCE, instruments: this.wantedInstruments() };
+    const ctx = {
+      captureTime: this.now(),
+      source: FUTURES_WS_SOURCE,
+      instruments: this.wantedInstruments(),
+      funding: this.fundingTerms(),
+    };
     // Its rejections are contracts still waiting for their other stream: not errors of the feed.
     const { records } = this.streamState.records(symbols, ctx, this.openInterest);
     await this.publishStreamed(
@@ -144,6 +167,31 @@ export class FuturesCapture extends CaptureBase {
     this.deps.client.applyRateLimits(info.rateLimits);
     this.instruments = info.instruments;
     this.symbols = this.selectWanted(this.deps.config.FUTURES_SYMBOLS, info.instruments.keys(), 'futures contracts');
+  }
+
+  /**
+   * Funding intervals from fundingInfo (not weight-based; its own 500 requests / 5 min cap) and
+   * the interest rates of all-symbols premiumIndex (weight 10), which the mark stream lacks. Hourly
+   * is enough: Binance announces interval changes in advance and applies them at a funding time.
+   */
+  private async loadFundingTerms(signal: AbortSignal): Promise<void> {
+    const { client, logger } = this.deps;
+    const [rawInfo, rawPremium] = await Promise.all([
+      client.get('fundingInfo', {}, signal),
+      client.get('premiumIndex', {}, signal),
+    ]);
+    const info = mapFuturesFundingInfo(rawInfo);
+    this.keepRejected(info.rejected);
+    const premium = mapFuturesPremiumIndex(rawPremium, { captureTime: this.now(), source: FUTURES_SOURCE });
+    this.keepRejected(premium.rejected);
+    for (const p of premium.records) if (p.interestRate !== null) this.interestRates.set(p.symbol, p.interestRate);
+    const table = fundingIntervalTable(info.records);
+    if (this.fundingIntervals === null) logger.info({ listed: table.size }, 'funding intervals loaded');
+    this.fundingIntervals = table;
+  }
+
+  private fundingTerms(): FundingTerms {
+    return { intervalHours: this.fundingIntervals, interestRate: this.interestRates };
   }
 
   private perSymbol(): boolean {
@@ -182,8 +230,14 @@ export class FuturesCapture extends CaptureBase {
         client.get('premiumIndex', {}, signal),
       ]);
     }
-    const ctx = { captureTime: this.now(), source: FUTURES_SOURCE, instruments: this.wantedInstruments() };
+    const ctx = {
+      captureTime: this.now(),
+      source: FUTURES_SOURCE,
+      instruments: this.wantedInstruments(),
+      funding: this.fundingTerms(),
+    };
     const mapped = mapFuturesTickers(rawTicker, rawPremium, this.openInterest, ctx);
+    for (const r of mapped.records) if (r.interestRate !== null) this.interestRates.set(r.symbol, r.interestRate);
     await this.publisher.publish(TOPICS.futuresTicker, mapped, { keyOf: (r) => r.symbol });
     this.announceReady(`${this.symbols.length} contracts`);
   }

@@ -36,6 +36,11 @@ export const CAPTURE_FUTURES_CONFIG = defineConfig({
     parse: int({ min: 10_000 }),
     default: '600000',
   },
+  FUTURES_FUNDING_INFO_REFRESH_MS: {
+    doc: 'How often funding intervals (fundingInfo) and interest rates (premiumIndex) are re-read, ms',
+    parse: int({ min: 60_000 }),
+    default: '3600000',
+  },
 });
 
 export type CaptureFuturesConfig = ConfigOf<typeof CAPTURE_FUTURES_CONFIG>;

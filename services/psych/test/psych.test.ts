@@ -142,6 +142,40 @@ describe('oldestInputTime: as fresh as the least recent live input', () => {
   });
 });
 
+describe("funding per 8 h against the symbol's own neutral rate", () => {
+  /** FLAT with a constant funding rate, every futures ticker carrying the given interval and interest. */
+  const withTerms = (rate: number, hours: number | null, interest: number | null): PsychInput[] =>
+    series('BTCUSDT', { ...FLAT, funding: () => rate }).map((i) =>
+      i.topic === 'market.futures.ticker'
+        ? { ...i, value: { ...i.value, fundingIntervalHours: hours, interestRate: interest } }
+        : i,
+    );
+  const fundingOf = (inputs: readonly PsychInput[]): number | null => assessed(inputs).components.funding;
+
+  it.each([
+    ['8 h at 0.01 %', 0.0001, 8, 0.0001],
+    ['4 h at 0.005 % (the held-out recording: interestRate 0.00005)', 0.00005, 4, 0.00005],
+    ['1 h at 0.00125 %', 0.0000125, 1, 0.0000125],
+    ['4 h at 0.005 % with the interest rate not yet known', 0.00005, 4, null],
+  ])('reads a %s perpetual at its neutral rate as exactly 0', (_name, rate, hours, interest) => {
+    expect(fundingOf(withTerms(rate, hours, interest))).toBe(0);
+  });
+
+  it('reads 0.005 % as fear on an 8 h perpetual (it is half its neutral) and greed scales with the interval', () => {
+    // A constant rate: the change term is 0 and the level weighs 0.6.
+    const level = (excess8h: number): number => 0.6 * Math.tanh(excess8h / PSYCH_SCALES.fundingLevel);
+    expect(fundingOf(withTerms(0.00005, 8, 0.0001))).toBeCloseTo(level(-0.00005), 12);
+    // 0.03 % every 4 h is 0.06 % per 8 h: 0.05 % above neutral, 0.6·tanh(1).
+    expect(fundingOf(withTerms(0.0003, 4, 0.00005))).toBeCloseTo(level(0.0005), 12);
+    expect(fundingOf(withTerms(0.0003, 8, 0.0001))).toBeCloseTo(level(0.0002), 12);
+  });
+
+  it('takes a record without an interval (written before intervals were read) as 8-hourly', () => {
+    expect(fundingOf(withTerms(0.0001, null, null))).toBe(0);
+    expect(fundingOf(withTerms(0.0003, null, null))).toBeCloseTo(fundingOf(withTerms(0.0003, 8, 0.0001)) as number, 15);
+  });
+});
+
 describe('warm-up', () => {
   it('says WARMING_UP with null state, score and index until the windows hold enough data', () => {
     const a = assessed(series('BTCUSDT', STEADY_RISE, { candleMinutes: 0, tickerMinutes: 2 }));

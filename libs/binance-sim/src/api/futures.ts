@@ -1,8 +1,9 @@
 // USD-M futures market data (/fapi/v1): prices with the contract's pricePrecision, quantities with
-// its quantityPrecision, premium index and funding on the 8-hourly schedule.
+// its quantityPrecision, premium index and funding on each perpetual's own schedule (8, 4 or 1 h).
 
 import { type Instrument } from '../model/candles';
-import { INTEREST_RATE, FUNDING_INTERVAL, fundingRate, nextFundingTime, openInterest } from '../model/derivatives';
+import { fundingRate, interestRate, nextFundingTime, openInterest } from '../model/derivatives';
+import { HOUR } from '../model/time';
 import { type Market } from '../model/market';
 import { uniform } from '../model/random';
 import { MINUTE } from '../model/time';
@@ -65,9 +66,10 @@ export class FuturesApi {
     const index = this.indexPrice(f, t);
     const perpetual = f.contractType === 'PERPETUAL';
     // Delivery contracts: USD-M sends zero rates and nextFundingTime 0 (live recording of BTCUSDT_250627).
-    const rate = perpetual ? fundingRate(this.market.seed, f.inst.id, t) : 0;
-    const interest = perpetual ? INTEREST_RATE : 0;
-    const next = perpetual ? nextFundingTime(t) : 0;
+    const hours = f.fundingIntervalHours;
+    const rate = perpetual ? fundingRate(this.market.seed, f.inst.id, t, hours) : 0;
+    const interest = perpetual ? interestRate(hours) : 0;
+    const next = perpetual ? nextFundingTime(t, hours) : 0;
     return `{"symbol":"${f.symbol}","markPrice":"${fixed(this.markPrice(f, t), 8)}","indexPrice":"${fixed(index, 8)}","estimatedSettlePrice":"${fixed(index, 8)}","lastFundingRate":"${fixed(rate, 8)}","interestRate":"${fixed(interest, 8)}","nextFundingTime":${next},"time":${t}}`;
   }
 
@@ -77,8 +79,21 @@ export class FuturesApi {
     return `{"symbol":"${f.symbol}","openInterest":"${units(oi, g.qtyDecimals, g.qtyDecimals)}","time":${t}}`;
   }
 
+  /** The perpetuals whose funding interval is not 8 h, as fundingInfo lists them (Binance also lists
+   * symbols with an adjusted cap or floor; the simulator adjusts none). */
+  fundingInfo(markets: readonly FuturesMarket[]): string {
+    const rows = markets
+      .filter((f) => f.contractType === 'PERPETUAL' && f.fundingIntervalHours !== 8)
+      .map(
+        (f) =>
+          `{"symbol":"${f.symbol}","adjustedFundingRateCap":"0.02000000","adjustedFundingRateFloor":"-0.02000000","fundingIntervalHours":${f.fundingIntervalHours},"disclaimer":false}`,
+      );
+    return '[' + rows.join(',') + ']';
+  }
+
   /** Settled funding of the perpetuals in `markets` between from and to (inclusive), ascending by
-   * time, at most `limit` rows: the oldest ones when `fromStart`, else the newest. */
+   * time, at most `limit` rows: the oldest ones when `fromStart`, else the newest. Each perpetual
+   * settles on its own interval; the walk steps by the shortest one among them. */
   fundingHistory(
     markets: readonly FuturesMarket[],
     from: number,
@@ -87,24 +102,28 @@ export class FuturesApi {
     fromStart: boolean,
   ): string {
     const rows: string[] = [];
-    let first = ceil(from / FUNDING_INTERVAL) * FUNDING_INTERVAL;
-    const last = floor(to / FUNDING_INTERVAL) * FUNDING_INTERVAL;
     const perps = markets.filter((f) => f.contractType === 'PERPETUAL');
+    if (perps.length === 0) return '[]';
+    const step = min(...perps.map((f) => f.fundingIntervalHours)) * HOUR;
+    let first = ceil(from / step) * step;
+    const last = floor(to / step) * step;
     const onboard = min(...perps.map((f) => f.onboardDate));
-    first = max(first, ceil(onboard / FUNDING_INTERVAL) * FUNDING_INTERVAL);
+    first = max(first, ceil(onboard / step) * step);
+    const settles = (f: FuturesMarket, ft: number): boolean =>
+      ft >= f.onboardDate && ft % (f.fundingIntervalHours * HOUR) === 0;
     const row = (f: FuturesMarket, ft: number): string =>
-      `{"symbol":"${f.symbol}","fundingRate":"${fixed(fundingRate(this.market.seed, f.inst.id, ft), 8)}","fundingTime":${ft},"markPrice":"${fixed(this.markPrice(f, ft), 8)}","rateType":"Regular"}`;
+      `{"symbol":"${f.symbol}","fundingRate":"${fixed(fundingRate(this.market.seed, f.inst.id, ft, f.fundingIntervalHours), 8)}","fundingTime":${ft},"markPrice":"${fixed(this.markPrice(f, ft), 8)}","rateType":"Regular"}`;
     if (fromStart) {
-      for (let ft = first; ft <= last && rows.length < limit; ft += FUNDING_INTERVAL)
+      for (let ft = first; ft <= last && rows.length < limit; ft += step)
         for (let i = 0; i < perps.length && rows.length < limit; i++) {
           const f = perps[i] as FuturesMarket;
-          if (ft >= f.onboardDate) rows.push(row(f, ft));
+          if (settles(f, ft)) rows.push(row(f, ft));
         }
     } else {
-      for (let ft = last; ft >= first && rows.length < limit; ft -= FUNDING_INTERVAL)
+      for (let ft = last; ft >= first && rows.length < limit; ft -= step)
         for (let i = perps.length - 1; i >= 0 && rows.length < limit; i--) {
           const f = perps[i] as FuturesMarket;
-          if (ft >= f.onboardDate) rows.push(row(f, ft));
+          if (settles(f, ft)) rows.push(row(f, ft));
         }
       rows.reverse();
     }

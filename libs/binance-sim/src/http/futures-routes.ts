@@ -1,5 +1,5 @@
 // /fapi/v1: one symbol or all (no `symbols`), weights by selection or by kline limit, and the
-// separately capped fundingRate.
+// separately capped fundingRate and fundingInfo.
 
 import { type FuturesMarket } from '../model/universe';
 import { invalidSymbol, invalidValue } from './errors';
@@ -63,6 +63,15 @@ export function futuresRoutes(a: Apis, cache: SecondCache): Route[] {
       () => 1,
       ['symbol'],
       (ctx) => a.futures.openInterest(symbol(ctx, true) as FuturesMarket, ctx.t),
+    ),
+    route(
+      'futures',
+      '/fundingInfo',
+      () => 0,
+      [],
+      (ctx) => a.futures.fundingInfo(u.futures(ctx.t)),
+      // Binance: fundingInfo shares fundingRate's 500 requests / 5 min / IP.
+      'fundingRate',
     ),
     route(
       'futures',

@@ -47,6 +47,7 @@ function futuresWeight(endpoint: string, params: Params): number {
       return limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10;
     }
     case 'fundingRate':
+    case 'fundingInfo':
       // Not weight-based: its own 500 requests / 5 min cap, which marketpipe's cadence stays far below.
       return 0;
     default:

@@ -62,6 +62,10 @@ export interface FuturesTicker {
   deliveryTime: number | null;
   /** deliveryTime - eventTime; null for perpetuals */
   timeToExpiryMs: number | null;
+  /** Hours between fundings (8, 4 or 1): /fapi/v1/fundingInfo, 8 for a perpetual it does not list; null for delivery contracts and until fundingInfo has been read once */
+  fundingIntervalHours: number | null;
+  /** Interest component per funding interval as a fraction (premiumIndex.interestRate: 0.0001 per 8 h, 0.00005 per 4 h); a funding rate equal to it is neutral. null for delivery contracts and while unknown */
+  interestRate: number | null;
 }
 
 export type GapCause = 'STREAM_LOST' | 'STREAM_REFUSED' | 'BROKER_OUTAGE';

@@ -10,6 +10,8 @@
 //   eventTime = newest of ticker closeTime, premiumIndex time, openInterest time (the record is as
 //   new as its newest input; each input's own age stays visible through openInterestTime)
 //   timeToExpiryMs = deliveryTime - eventTime
+//   fundingIntervalHours            fundingInfo (8 for a perpetual it does not list; null until read)
+//   interestRate                    premiumIndex, else the newest one the capture read (streams)
 // Funding: perpetual-style contracts (contractType contains PERPETUAL) carry lastFundingRate as
 // sent ("" -> null) and nextFundingTime (0 -> null). Delivery contracts never pay funding: their
 // fundingRate and nextFundingTime are null whatever Binance sends ("0.00000000" and 0 live, "" in
@@ -19,6 +21,7 @@
 import type { FuturesTicker } from '@marketpipe/contracts';
 import { type MapContext, type Mapped, type Rejection } from '@marketpipe/binance';
 import { FUTURES_EXCHANGE_INFO, type FuturesInstrument, isPerpetual } from './exchangeInfo';
+import { DEFAULT_FUNDING_INTERVAL_HOURS, type FundingTerms, NO_FUNDING_TERMS } from './fundingInfo';
 import type { FuturesOpenInterest } from './openInterest';
 import { FUTURES_PREMIUM_INDEX, type FuturesPremiumIndex, mapFuturesPremiumIndex } from './premiumIndex';
 import { type FuturesTicker24h, mapFuturesTicker24hr } from './ticker24hr';
@@ -26,6 +29,8 @@ import { type FuturesTicker24h, mapFuturesTicker24hr } from './ticker24hr';
 export interface FuturesTickerContext extends MapContext {
   /** TRADING instruments from mapFuturesExchangeInfo */
   instruments: ReadonlyMap<string, FuturesInstrument>;
+  /** Funding intervals and interest rates known besides the premiumIndex element (none when absent) */
+  funding?: FundingTerms;
 }
 
 /** Checked inputs of one merge tick. */
@@ -44,6 +49,7 @@ export function mergeFuturesTickers(parts: FuturesTickerParts, ctx: FuturesTicke
   const openInterest = parts.openInterest;
   const captureTime = ctx.captureTime;
   const source = ctx.source;
+  const funding = ctx.funding ?? NO_FUNDING_TERMS;
 
   const records: FuturesTicker[] = [];
   const rejected: Rejection[] = [];
@@ -67,6 +73,7 @@ export function mergeFuturesTickers(parts: FuturesTickerParts, ctx: FuturesTicke
     const indexPrice = p.indexPrice;
     const basis = markPrice - indexPrice;
     const deliveryTime = instrument.deliveryTime;
+    const intervals = funding.intervalHours;
     records.push({
       symbol,
       eventTime,
@@ -90,6 +97,9 @@ export function mergeFuturesTickers(parts: FuturesTickerParts, ctx: FuturesTicke
       basisRate: basis / indexPrice,
       deliveryTime,
       timeToExpiryMs: deliveryTime === null ? null : deliveryTime - eventTime,
+      fundingIntervalHours:
+        perpetual && intervals !== null ? (intervals.get(symbol) ?? DEFAULT_FUNDING_INTERVAL_HOURS) : null,
+      interestRate: perpetual ? (p.interestRate ?? funding.interestRate.get(symbol) ?? null) : null,
     });
   }
   return { records, rejected };

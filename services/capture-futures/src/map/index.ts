@@ -8,6 +8,15 @@ export {
   type SkippedSymbol,
 } from './exchangeInfo';
 export {
+  DEFAULT_FUNDING_INTERVAL_HOURS,
+  FUTURES_FUNDING_INFO,
+  NO_FUNDING_TERMS,
+  fundingIntervalTable,
+  mapFuturesFundingInfo,
+  type FundingTerms,
+  type FuturesFundingInterval,
+} from './fundingInfo';
+export {
   mapFuturesTickers,
   mergeFuturesTickers,
   type FuturesTickerContext,

@@ -9,8 +9,11 @@
 //   lastFundingRate  str  fraction ("0.00010000" = 0.01 %); optional, 0 is a real rate, "" -> null
 //                         (delivery contracts send "0.00000000" (USD-M, live) or "" (COIN-M docs))
 //   nextFundingTime  int  ms; 0 -> null (delivery contracts)
+//   interestRate     str  interest component per funding interval (0.0001 per 8 h, 0.00005 per 4 h):
+//                         the funding rate that is neutral; "" or absent -> null (the mark stream,
+//                         which shares this shape, does not carry it)
 //   time             int  this source's exchange time
-// Not read: estimatedSettlePrice, interestRate.
+// Not read: estimatedSettlePrice.
 // Whether a symbol pays funding at all is decided from exchangeInfo's contractType in the merge,
 // not from these values.
 import {
@@ -32,6 +35,7 @@ export interface FuturesPremiumIndex {
   indexPrice: number;
   lastFundingRate: number | null;
   nextFundingTime: number | null;
+  interestRate: number | null;
   time: number;
 }
 
@@ -45,6 +49,7 @@ export function mapFuturesPremiumIndex(raw: unknown, ctx: MapContext): Mapped<Fu
     indexPrice: requiredPositive(el['indexPrice'], 'indexPrice'),
     lastFundingRate: optionalNumber(el['lastFundingRate'], 'lastFundingRate'),
     nextFundingTime: optionalDateMs(el['nextFundingTime'], 'nextFundingTime'),
+    interestRate: el['interestRate'] === undefined ? null : optionalNumber(el['interestRate'], 'interestRate'),
     time: timeMs(el['time'], 'time', captureTime),
   }));
 }

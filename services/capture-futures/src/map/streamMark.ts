@@ -12,6 +12,7 @@
 //   E   int  time: the event carries no other time, and it is the time of the mark/index/funding
 //            values (REST premiumIndex `time` is the same instant for the same state)
 // Not read: P (estimated settle price; REST does not read estimatedSettlePrice either).
+// Not carried: interestRate (null here; the capture learns it from its hourly premiumIndex read).
 import {
   type MapContext,
   type Mapped,
@@ -35,6 +36,7 @@ export function mapFuturesStreamMark(data: unknown, ctx: MapContext): Mapped<Fut
     indexPrice: requiredPositive(ev['i'], 'i (indexPrice)'),
     lastFundingRate: optionalNumber(ev['r'], 'r (fundingRate)'),
     nextFundingTime: optionalDateMs(ev['T'], 'T (nextFundingTime)'),
+    interestRate: null,
     time: timeMs(ev['E'], 'E (eventTime)', captureTime),
   }));
 }

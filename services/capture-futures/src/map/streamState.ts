@@ -37,7 +37,8 @@ function sameMark(a: FuturesPremiumIndex, b: FuturesPremiumIndex): boolean {
     a.markPrice === b.markPrice &&
     a.indexPrice === b.indexPrice &&
     a.lastFundingRate === b.lastFundingRate &&
-    a.nextFundingTime === b.nextFundingTime
+    a.nextFundingTime === b.nextFundingTime &&
+    a.interestRate === b.interestRate
   );
 }
 

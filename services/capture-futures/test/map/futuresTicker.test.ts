@@ -1,6 +1,10 @@
 import { TOPICS } from '@marketpipe/contracts';
 import {
+  DEFAULT_FUNDING_INTERVAL_HOURS,
+  type FundingTerms,
   type FuturesInstrument,
+  fundingIntervalTable,
+  mapFuturesFundingInfo,
   type FuturesOpenInterest,
   type FuturesTickerContext,
   mapFuturesExchangeInfo,
@@ -59,6 +63,8 @@ describe('mapFuturesTickers on the recorded ticker/24hr, premiumIndex, openInter
       basisRate: (106599.9 - 106647.69847826) / 106647.69847826,
       deliveryTime: null,
       timeToExpiryMs: null,
+      fundingIntervalHours: null,
+      interestRate: 0.0001,
     });
     expect(mapped.records[0]?.basis).toBeCloseTo(-47.79847826, 8);
     expect(mapped.records[0]?.basisRate).toBeCloseTo(-0.00044819043, 10);
@@ -89,6 +95,8 @@ describe('mapFuturesTickers on the recorded ticker/24hr, premiumIndex, openInter
       basisRate: (2575.46 - 2576.02186047) / 2576.02186047,
       deliveryTime: null,
       timeToExpiryMs: null,
+      fundingIntervalHours: null,
+      interestRate: 0.0001,
     });
   });
 
@@ -155,6 +163,8 @@ describe('mergeFuturesTickers decisions', () => {
         basisRate: (106745.67326087 - 106647.69847826) / 106647.69847826,
         deliveryTime: 1751011200000,
         timeToExpiryMs: 861712000,
+        fundingIntervalHours: null,
+        interestRate: null,
       },
     ]);
     expectContract(TOPICS.futuresTicker, mapped.records);
@@ -227,6 +237,75 @@ describe('mergeFuturesTickers decisions', () => {
       },
       { endpoint: '/fapi/v1/premiumIndex', symbol: 'BTCUSDT', reason: 'no premiumIndex element for this symbol' },
     ]);
+  });
+
+  describe('funding terms', () => {
+    // DIAUSDT (4-hourly) and AXLUSDT (hourly) are in the LIVE premiumIndex recording but not in the
+    // other recordings: their tickers are BTCUSDT's element renamed, their metadata BTCUSDT's.
+    const btc = instruments.get('BTCUSDT') as FuturesInstrument;
+    const perps = new Map(['DIAUSDT', 'AXLUSDT', 'BTCUSDT'].map((symbol) => [symbol, { ...btc, symbol }]));
+    const tickers = ['DIAUSDT', 'AXLUSDT', 'BTCUSDT'].map((symbol) => ({
+      ...element('futures/ticker_24hr.json', 4),
+      symbol,
+    }));
+    // Binance's documented fundingInfo example shape: only symbols with a non-default interval or cap.
+    const info = mapFuturesFundingInfo([
+      {
+        symbol: 'DIAUSDT',
+        adjustedFundingRateCap: '0.02500000',
+        adjustedFundingRateFloor: '-0.02500000',
+        fundingIntervalHours: 4,
+        disclaimer: false,
+      },
+      { symbol: 'AXLUSDT', adjustedFundingRateCap: '0.02', adjustedFundingRateFloor: '-0.02', fundingIntervalHours: 1 },
+    ]);
+    const withTerms = (funding: FundingTerms): FuturesTickerContext => ({ ...ctx, instruments: perps, funding });
+
+    it('carries the listed interval, 8 h for an unlisted perpetual, and premiumIndex interestRate per interval', () => {
+      expect(info.rejected).toEqual([]);
+      const terms = { intervalHours: fundingIntervalTable(info.records), interestRate: new Map<string, number>() };
+      const mapped = mapFuturesTickers(tickers, fixture('futures/premiumIndex.json'), new Map(), withTerms(terms));
+      expect(mapped.rejected).toEqual([]);
+      expect(mapped.records.map((r) => [r.symbol, r.fundingIntervalHours, r.interestRate])).toEqual([
+        ['DIAUSDT', 4, 0.00005],
+        ['AXLUSDT', 1, 0.0000125],
+        ['BTCUSDT', DEFAULT_FUNDING_INTERVAL_HOURS, 0.0001],
+      ]);
+      expectContract(TOPICS.futuresTicker, mapped.records);
+    });
+
+    it('leaves the interval null until fundingInfo was read, and takes a held interestRate when the element has none', () => {
+      const premium = mapFuturesPremiumIndex(fixture('futures/premiumIndex.json'), ctx).records.map((p) => ({
+        ...p,
+        interestRate: null,
+      }));
+      const held = { intervalHours: null, interestRate: new Map([['DIAUSDT', 0.00005]]) };
+      const parts = {
+        tickers: mapFuturesTicker24hr(tickers, ctx).records,
+        premiumIndex: premium,
+        openInterest: new Map(),
+      };
+      const records = mergeFuturesTickers(parts, withTerms(held)).records;
+      expect(records.map((r) => [r.symbol, r.fundingIntervalHours, r.interestRate])).toEqual([
+        ['DIAUSDT', null, 0.00005],
+        ['AXLUSDT', null, null],
+        ['BTCUSDT', null, null],
+      ]);
+    });
+
+    it('rejects a fundingInfo element without a positive integer interval, naming the field', () => {
+      const bad = mapFuturesFundingInfo([
+        { symbol: 'DIAUSDT', fundingIntervalHours: '4' },
+        { symbol: 'AXLUSDT', fundingIntervalHours: 0 },
+        { symbol: 'BTCUSDT', fundingIntervalHours: 8 },
+      ]);
+      expect(bad.records).toEqual([{ symbol: 'BTCUSDT', fundingIntervalHours: 8 }]);
+      expect(bad.rejected.map((r) => [r.endpoint, r.symbol, r.reason.split(':')[0]?.split(' ')[0]])).toEqual([
+        ['/fapi/v1/fundingInfo', 'DIAUSDT', 'fundingIntervalHours'],
+        ['/fapi/v1/fundingInfo', 'AXLUSDT', 'fundingIntervalHours'],
+      ]);
+      expect(payloadErrorOf(() => mapFuturesFundingInfo({ code: -1 })).endpoint).toBe('/fapi/v1/fundingInfo');
+    });
   });
 
   it('throws a PayloadError when either bulk body is unusable', () => {

@@ -17,6 +17,7 @@ describe('mapFuturesPremiumIndex on the recorded all-symbols response (LIVE 2025
         indexPrice: 0.38923685,
         lastFundingRate: 0.00005,
         nextFundingTime: 1750161600000,
+        interestRate: 0.00005,
         time: 1750149488000,
       },
       {
@@ -25,6 +26,7 @@ describe('mapFuturesPremiumIndex on the recorded all-symbols response (LIVE 2025
         indexPrice: 106647.69847826,
         lastFundingRate: 0,
         nextFundingTime: null,
+        interestRate: 0,
         time: 1750149488000,
       },
       {
@@ -33,6 +35,7 @@ describe('mapFuturesPremiumIndex on the recorded all-symbols response (LIVE 2025
         indexPrice: 0.40471692,
         lastFundingRate: -0.00014066,
         nextFundingTime: 1750150800000,
+        interestRate: 0.0000125,
         time: 1750149488000,
       },
       {
@@ -41,6 +44,7 @@ describe('mapFuturesPremiumIndex on the recorded all-symbols response (LIVE 2025
         indexPrice: 106647.69847826,
         lastFundingRate: 0.00004758,
         nextFundingTime: 1750176000000,
+        interestRate: 0.0001,
         time: 1750149488000,
       },
       {
@@ -49,6 +53,7 @@ describe('mapFuturesPremiumIndex on the recorded all-symbols response (LIVE 2025
         indexPrice: 2576.02186047,
         lastFundingRate: 0.0001,
         nextFundingTime: 1750176000000,
+        interestRate: 0.0001,
         time: 1750149488000,
       },
     ]);
@@ -70,8 +75,17 @@ describe('mapFuturesPremiumIndex on hand-made variants', () => {
       indexPrice: 106647.69847826,
       lastFundingRate: null,
       nextFundingTime: null,
+      interestRate: null,
       time: 1750149488000,
     });
+  });
+
+  it('reads an absent interestRate as null (the field is optional in this shape) and a malformed one as a rejection', () => {
+    const absent = { ...element(FILE, 0), interestRate: undefined };
+    expect(mapFuturesPremiumIndex([absent], ctx).records[0]?.interestRate).toBeNull();
+    const bad = mapFuturesPremiumIndex([{ ...element(FILE, 0), interestRate: 'x' }], ctx);
+    expect(bad.records).toEqual([]);
+    expect(bad.rejected[0]?.reason).toMatch(/^interestRate: /);
   });
 
   it.each([

@@ -12,6 +12,9 @@ import {
   mapFuturesStreamMark,
   mapFuturesStreamTicker,
   mapFuturesTickers,
+  fundingIntervalTable,
+  mapFuturesFundingInfo,
+  type FundingTerms,
 } from '../../src/map';
 import { expectContract, payloadErrorOf } from '../../../../libs/binance/test/fixtures';
 import { type HeldSim, startHeldSim } from '../../../../libs/binance-sim/test/held-sim';
@@ -98,6 +101,7 @@ describe('mapFuturesStreamMark', () => {
           indexPrice: 11784.62659091,
           lastFundingRate: 0.00038167,
           nextFundingTime: 1562306400000,
+          interestRate: null,
           time: 1562305380000,
         },
       ],
@@ -194,8 +198,17 @@ describe('FuturesStreamState', () => {
 
 describe('REST == stream on the simulator: merged BTCUSDT ticker + mark at the same model second', () => {
   let held: HeldSim;
+  let intervals: ReadonlyMap<string, number>;
   beforeAll(async () => {
     held = await startHeldSim();
+    intervals = fundingIntervalTable(mapFuturesFundingInfo(await held.rest('/fapi/v1/fundingInfo')).records);
+  });
+  // The capture's terms: fundingInfo's intervals for both paths; for the streams, whose mark event
+  // carries no interestRate, the rates its REST premiumIndex read learnt.
+  const restTerms = (): FundingTerms => ({ intervalHours: intervals, interestRate: new Map() });
+  const streamTerms = (rest: readonly { symbol: string; interestRate: number | null }[]): FundingTerms => ({
+    intervalHours: intervals,
+    interestRate: new Map(rest.flatMap((r) => (r.interestRate === null ? [] : [[r.symbol, r.interestRate] as const]))),
   });
   afterAll(() => held.sim.close());
 
@@ -211,7 +224,12 @@ describe('REST == stream on the simulator: merged BTCUSDT ticker + mark at the s
       source: 'binance.futures.rest',
     });
     const book = new Map([['BTCUSDT', oi]]);
-    const restCtx = { captureTime, source: 'binance.futures.rest', instruments: info.instruments };
+    const restCtx = {
+      captureTime,
+      source: 'binance.futures.rest',
+      instruments: info.instruments,
+      funding: restTerms(),
+    };
     const rest = mapFuturesTickers(
       await held.rest('/fapi/v1/ticker/24hr?symbol=BTCUSDT'),
       await held.rest('/fapi/v1/premiumIndex?symbol=BTCUSDT'),
@@ -219,7 +237,12 @@ describe('REST == stream on the simulator: merged BTCUSDT ticker + mark at the s
       restCtx,
     );
 
-    const streamCtx = { captureTime: captureTime + 1, source: FUTURES_WS_SOURCE, instruments: info.instruments };
+    const streamCtx = {
+      captureTime: captureTime + 1,
+      source: FUTURES_WS_SOURCE,
+      instruments: info.instruments,
+      funding: streamTerms(rest.records),
+    };
     const state = new FuturesStreamState();
     const tickers = mapFuturesStreamTicker(await held.streamData('/market/stream', 'btcusdt@ticker'), streamCtx);
     const marks = mapFuturesStreamMark(await held.streamData('/market/stream', 'btcusdt@markPrice@1s'), streamCtx);
@@ -235,20 +258,26 @@ describe('REST == stream on the simulator: merged BTCUSDT ticker + mark at the s
       fields;
     expect(stream.records.map(strip)).toEqual(rest.records.map(strip));
     expect(stream.records[0]?.fundingRate).not.toBeNull();
+    expect([stream.records[0]?.fundingIntervalHours, stream.records[0]?.interestRate]).toEqual([8, 0.0001]);
     expectContract(TOPICS.futuresTicker, stream.records);
   });
 
   it('the all-symbols streams give the REST all-symbols merge for every symbol', async () => {
     const captureTime = held.clock.now;
     const info = mapFuturesExchangeInfo(await held.rest('/fapi/v1/exchangeInfo'), { captureTime, source: 'r' });
-    const restCtx = { captureTime, source: 'binance.futures.rest', instruments: info.instruments };
+    const restCtx = {
+      captureTime,
+      source: 'binance.futures.rest',
+      instruments: info.instruments,
+      funding: restTerms(),
+    };
     const rest = mapFuturesTickers(
       await held.rest('/fapi/v1/ticker/24hr'),
       await held.rest('/fapi/v1/premiumIndex'),
       new Map(),
       restCtx,
     );
-    const streamCtx = { ...restCtx, source: FUTURES_WS_SOURCE };
+    const streamCtx = { ...restCtx, source: FUTURES_WS_SOURCE, funding: streamTerms(rest.records) };
     const state = new FuturesStreamState();
     state.updateTickers(
       mapFuturesStreamTicker(await held.streamData('/market/stream', '!ticker@arr'), streamCtx).records,
@@ -260,5 +289,14 @@ describe('REST == stream on the simulator: merged BTCUSDT ticker + mark at the s
     expect(stream.records.length).toBeGreaterThan(1);
     expect(stream.records.map((r) => ({ ...r, source: 'binance.futures.rest' }))).toEqual(rest.records);
     expect(stream.rejected).toEqual(rest.rejected);
+    const terms = (s: string): unknown[] => {
+      const r = stream.records.find((x) => x.symbol === s);
+      return [r?.fundingIntervalHours, r?.interestRate];
+    };
+    expect([terms('XRPUSDT'), terms('ADAUSDT'), terms('ETHUSDT')]).toEqual([
+      [1, 0.0000125],
+      [4, 0.00005],
+      [8, 0.0001],
+    ]);
   });
 });

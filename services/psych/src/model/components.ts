@@ -17,11 +17,11 @@ export const PSYCH_SCALES = {
   volumeChange: 0.05,
   /** Price move over the same span, which signs the volume reading: 0.3 % reads 0.76. */
   volumeDirection: 0.003,
-  /** Funding rate baseline: Binance's neutral 0.01 % per 8 h (the interest component). */
+  /** Funding rate baseline while a symbol's own is unknown: Binance's default interest 0.01 % per 8 h. */
   fundingNeutral: 0.0001,
-  /** Funding level above the baseline: +0.05 % reads 0.76. */
+  /** Funding level above the symbol's neutral, per 8 h: +0.05 % reads 0.76. */
   fundingLevel: 0.0005,
-  /** Funding change over the window: +0.02 % reads 0.76. */
+  /** Funding change over the window, per 8 h: +0.02 % reads 0.76. */
   fundingChange: 0.0002,
   /** ln(short vol / long vol): doubling reads −0.76. */
   volatilityRatio: Math.LN2,
@@ -69,12 +69,47 @@ export function volumeComponent(
   return clampUnit(squash(change, s.volumeChange) * squash(logReturn(priceRef, priceNow), s.volumeDirection));
 }
 
+/** Hours of the funding interval every funding reading is expressed in. */
+export const FUNDING_BASIS_HOURS = 8;
+
 /**
- * Funding: 0.6·tanh((f − 0.01 %) / sl) + 0.4·tanh((f − fRef) / sc); longs paying shorts (positive,
- * rising funding) is greed. Without an older sample in the window (fRef null) the level alone.
+ * A funding rate per interval of `hours` as its 8-hour equivalent: Binance lists 8 h, 4 h and 1 h
+ * perpetuals, and 0.01 % every 4 h costs a long what 0.02 % every 8 h does. Without a known
+ * interval (null) the rate is taken as 8-hourly, Binance's default.
  */
-export function fundingComponent(fundingNow: number, fundingRef: number | null, s: PsychScales = PSYCH_SCALES): number {
-  const level = squash(fundingNow - s.fundingNeutral, s.fundingLevel);
+export function fundingPer8h(rate: number, intervalHours: number | null): number {
+  const hours = intervalHours !== null && intervalHours > 0 ? intervalHours : FUNDING_BASIS_HOURS;
+  return (rate * FUNDING_BASIS_HOURS) / hours;
+}
+
+/**
+ * The neutral funding rate per 8 h of one perpetual: its own interest component (premiumIndex's
+ * interestRate per interval, 0.00005 per 4 h) scaled like its rate, or Binance's default 0.01 %
+ * per 8 h while it is unknown.
+ */
+export function neutralFundingPer8h(
+  interestRate: number | null,
+  intervalHours: number | null,
+  s: PsychScales = PSYCH_SCALES,
+): number {
+  return interestRate !== null && Number.isFinite(interestRate)
+    ? fundingPer8h(interestRate, intervalHours)
+    : s.fundingNeutral;
+}
+
+/**
+ * Funding: 0.6·tanh((f − n) / sl) + 0.4·tanh((f − fRef) / sc), every rate an 8-hour equivalent and
+ * n the symbol's neutral rate (neutralFundingPer8h); longs paying shorts more than the neutral
+ * (positive, rising funding) is greed. Without an older sample in the window (fRef null) the
+ * level alone.
+ */
+export function fundingComponent(
+  fundingNow: number,
+  fundingRef: number | null,
+  neutral: number = PSYCH_SCALES.fundingNeutral,
+  s: PsychScales = PSYCH_SCALES,
+): number {
+  const level = squash(fundingNow - neutral, s.fundingLevel);
   if (fundingRef === null) return clampUnit(level);
   return clampUnit(0.6 * level + 0.4 * squash(fundingNow - fundingRef, s.fundingChange));
 }

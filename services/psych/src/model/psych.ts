@@ -15,6 +15,8 @@ import type {
 } from '@marketpipe/contracts';
 import {
   fundingComponent,
+  fundingPer8h,
+  neutralFundingPer8h,
   liquidityComponent,
   momentumComponent,
   priceComponent,
@@ -83,7 +85,11 @@ export const SPOT_PRICE = 0;
 export const SPOT_QUOTE_VOLUME = 1;
 /** Bid-ask spread in bps; missing without a two-sided book. */
 export const SPOT_SPREAD = 2;
-/** Column of the futures window (time = eventTime): the funding rate, missing for delivery contracts. */
+/**
+ * Column of the futures window (time = eventTime): the funding rate as its 8-hour equivalent
+ * (fundingPer8h), missing for delivery contracts. For an 8-hourly perpetual that is the rate as
+ * sent, as checkpoint layout 1 held it, so checkpoints written before intervals were read restore.
+ */
 export const FUTURES_FUNDING = 0;
 /** Columns of the candle window (time = openTime, so a re-sent candle is a no-op). */
 export const CANDLE_CLOSE_TIME = 0;
@@ -124,6 +130,8 @@ export class PsychComputable {
   readonly candles: SeriesWindow;
   private newestTime = -Infinity;
   private memory: PsychMemory | undefined;
+  /** The newest futures ticker's neutral funding per 8 h; not checkpointed (each ticker carries it). */
+  private fundingNeutral: number;
 
   constructor(readonly params: PsychParams = DEFAULT_PSYCH_PARAMS) {
     this.spot = new SeriesWindow(params.windowMs, params.sampleMs, 3);
@@ -131,6 +139,7 @@ export class PsychComputable {
     // One candle per minute bucket, keyed by openTime; the extra minute keeps the candle that
     // closes as the long window begins.
     this.candles = new SeriesWindow(params.longWindowMs + MINUTE, MINUTE, 2);
+    this.fundingNeutral = params.scales.fundingNeutral;
   }
 
   /** Newest exchange time of any accepted input (−Infinity before the first). */
@@ -151,9 +160,12 @@ export class PsychComputable {
     return changed;
   }
 
-  /** Feeds one futures ticker (the funding rate; null for delivery contracts). */
+  /** Feeds one futures ticker (the funding rate per 8 h and its neutral; null for delivery contracts). */
   addFutures(r: FuturesTicker): boolean {
-    const changed = this.futures.insert(r.eventTime, r.fundingRate);
+    const rate = r.fundingRate === null ? null : fundingPer8h(r.fundingRate, r.fundingIntervalHours);
+    if (rate !== null)
+      this.fundingNeutral = neutralFundingPer8h(r.interestRate, r.fundingIntervalHours, this.params.scales);
+    const changed = this.futures.insert(r.eventTime, rate);
     if (changed && r.eventTime > this.newestTime) this.newestTime = r.eventTime;
     return changed;
   }
@@ -254,6 +266,7 @@ export class PsychComputable {
       funding = fundingComponent(
         fut.value(FUTURES_FUNDING, now),
         hasChange ? fut.value(FUTURES_FUNDING, ref) : null,
+        this.fundingNeutral,
         p.scales,
       );
     }
