@@ -399,5 +399,6 @@ export function sronaReport(tpl: ChainTemplate, j: number, t: number): SronaRepo
     candidatesEvaluated: tpl.contracts.length,
     opportunities,
     oldestInputTime: t - 60,
+    surface: null,
   };
 }

@@ -255,6 +255,45 @@ export function sronaReport(underlying = 'ETHUSDT'): SronaReport {
       },
     ],
     oldestInputTime: T,
+    surface: {
+      indexPrice: 2590.1,
+      valuationTime: T,
+      rate: 0,
+      atm30dIV: 0.7,
+      smiles: [
+        {
+          expiryTime: 1703836800000,
+          years: 20 / 365,
+          forward: 2590.1,
+          atmIV: 0.69,
+          call25IV: 0.72,
+          put25IV: 0.74,
+          riskReversal25: -0.02,
+          butterfly25: 0.04,
+          points: [
+            {
+              symbol: 'ETH-231229-3000-C',
+              strike: 3000,
+              side: 'CALL',
+              logMoneyness: Math.log(3000 / 2590.1),
+              iv: 0.709,
+              bidIV: 0.7,
+              askIV: null,
+              binanceMarkIV: 0.71,
+              callDelta: 0.12,
+              delta: 0.12,
+              gamma: 0.0004,
+              theta: -1.2,
+              vega: 1.5,
+              rho: 0.16,
+            },
+          ],
+        },
+      ],
+      termStructure: [
+        { expiryTime: 1703836800000, years: 20 / 365, atmIV: 0.69, totalVariance: (0.69 * 0.69 * 20) / 365 },
+      ],
+    },
   };
 }
 

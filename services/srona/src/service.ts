@@ -1,9 +1,17 @@
 import type { Bus, BusMessage, Subscription } from '@marketpipe/bus';
-import { klineTopic, TOPICS, type OptionsChain, type SpotTicker, type SronaReport } from '@marketpipe/contracts';
+import {
+  klineTopic,
+  TOPICS,
+  type OptionsChain,
+  type SpotTicker,
+  type SronaReport,
+  type VolSurfaceSnapshot,
+} from '@marketpipe/contracts';
 import { every, type Logger, type Loop } from '@marketpipe/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { sronaParams, type SronaConfig } from './config';
 import { chainStats, type ChainStats } from './model/chain';
+import { chainSurface } from './model/surface';
 import { evaluateUnderlying, type DetectorCounters } from './model/detector';
 import { MoveDistributionCache } from './model/frequency';
 import { CandleHistory } from './model/history';
@@ -25,6 +33,8 @@ class UnderlyingState {
   chain: OptionsChain | undefined;
   /** Aggregates of `chain`, computed at the first tick that needs them. */
   stats: ChainStats | undefined;
+  /** chainSurface(chain): solved once per chain (about 3 IVs per contract), not per tick. */
+  surface: VolSurfaceSnapshot | null | undefined;
   spot: SpotTicker | undefined;
   /** Partition the symbol's records arrive on (the input topics are co-partitioned by symbol). */
   partition = -1;
@@ -189,6 +199,7 @@ export class SronaService {
         }
         s.chain = m.value;
         s.stats = undefined;
+        s.surface = undefined;
         s.version++;
         this.inputs.applied.inc();
         return;
@@ -234,9 +245,18 @@ export class SronaService {
     for (const [underlying, s] of this.states) {
       if (s.chain === undefined || s.version === s.emitted) continue;
       if (s.stats === undefined) s.stats = chainStats(s.chain);
+      if (s.surface === undefined) s.surface = chainSurface(s.chain, this.params.riskFreeRate);
       reports.push(
         evaluateUnderlying(
-          { underlying, chain: s.chain, stats: s.stats, spot: s.spot, history: s.history, moves: s.moves },
+          {
+            underlying,
+            chain: s.chain,
+            stats: s.stats,
+            spot: s.spot,
+            history: s.history,
+            moves: s.moves,
+            surface: s.surface,
+          },
           this.params,
           now,
           this.counters,

@@ -2,6 +2,7 @@
 import type { OptionContract, OptionSide, OptionsChain, SpotKline, SpotTicker } from '@marketpipe/contracts';
 import { blackScholesGreeks, blackScholesPrice } from '@marketpipe/quant';
 import { chainStats } from '../src/model/chain';
+import { chainSurface } from '../src/model/surface';
 import { MoveDistributionCache } from '../src/model/frequency';
 import { CandleHistory } from '../src/model/history';
 import { DAY_MS, DEFAULT_PARAMS, type SronaParams } from '../src/model/params';
@@ -242,6 +243,7 @@ export function inputs(
     spot: spot ?? undefined,
     history,
     moves: new MoveDistributionCache(p.frequencyMinSpans, p.riskFreeRate),
+    surface: chainSurface(c, p.riskFreeRate),
   };
 }
 

@@ -399,6 +399,8 @@ export interface SronaReport {
   opportunities: SronaOpportunity[];
   /** eventTime of the least recent live input the report used (the options chain, and the spot ticker when one is held): the record is no fresher than this. The candle history is not counted. Null in records written before it was carried */
   oldestInputTime: number | null;
+  /** Null while the chain has no index price or no contract with an identifiable IV, and in records written before it was carried */
+  surface: VolSurfaceSnapshot | null;
 }
 
 /** A stage's own state of one key, written periodically to its compacted checkpoint topic (state.<stage>, key = symbol) so that a restart restores that state and replays only the inputs since, instead of the windows it needs from every input. */
@@ -462,6 +464,74 @@ export interface UnifiedOptions {
 
 export type UnifiedSource = 'SPOT' | 'FUTURES' | 'OPTIONS' | 'QUANTUM' | 'PSYCH' | 'SRONA';
 export const UnifiedSourceValues = ['SPOT', 'FUTURES', 'OPTIONS', 'QUANTUM', 'PSYCH', 'SRONA'] as const;
+
+export interface VolSmile {
+  expiryTime: number;
+  /** ACT/365 from valuationTime */
+  years: number;
+  /** indexPrice x e^(rate x years) */
+  forward: number;
+  /** IV at K = F, linear in ln(K/F) between the neighbouring strikes */
+  atmIV: number | null;
+  /** IV of the 25-delta call, linear in delta between strikes */
+  call25IV: number | null;
+  /** IV of the 25-delta put */
+  put25IV: number | null;
+  /** call25IV - put25IV */
+  riskReversal25: number | null;
+  /** (call25IV + put25IV) / 2 - atmIV */
+  butterfly25: number | null;
+  points: VolSmilePoint[];
+}
+
+/** One strike: the out-of-the-money side's contract (the put below the forward, the call at or above it; the other side where that one has no IV) */
+export interface VolSmilePoint {
+  symbol: string;
+  strike: number;
+  side: OptionSide;
+  /** ln(K/F) */
+  logMoneyness: number;
+  /** Own IV of the mark price */
+  iv: number;
+  /** Own IV of the bid; null without a bid or where none is identifiable */
+  bidIV: number | null;
+  askIV: number | null;
+  /** Binance's markIV of the same contract, for comparison */
+  binanceMarkIV: number;
+  /** Black-Scholes delta of the call at this strike and IV: the smile's delta axis */
+  callDelta: number;
+  /** Own greeks of this contract at its own IV, per unit of the underlying, in Binance's units */
+  delta: number;
+  gamma: number;
+  /** Per calendar day */
+  theta: number;
+  /** Per volatility point (0.01 of IV) */
+  vega: number;
+  /** Per rate point (0.01 of the rate) */
+  rho: number;
+}
+
+/** The implied-volatility surface of the chain the report evaluated, own IVs solved by marketpipe (libs/quant volSurface, docs/quant.md) against the chain's index price at its eventTime. Every IV is a fraction (0.55 = 55 %); a value that cannot be identified is null, never NaN. */
+export interface VolSurfaceSnapshot {
+  /** The chain's index price the IVs are solved against */
+  indexPrice: number;
+  /** The chain's eventTime: time to expiry is counted from it */
+  valuationTime: number;
+  /** Continuous rate per year used for discounting and the forward (SRONA_RISK_FREE_RATE) */
+  rate: number;
+  /** ATM-forward IV at 30 days, linear in total variance between the surrounding expiries (the nearest one's outside them) */
+  atm30dIV: number | null;
+  smiles: VolSmile[];
+  termStructure: VolTermPoint[];
+}
+
+export interface VolTermPoint {
+  expiryTime: number;
+  years: number;
+  atmIV: number;
+  /** atmIV^2 x years */
+  totalVariance: number;
+}
 
 /** The value type of each topic. */
 export interface TopicValues {

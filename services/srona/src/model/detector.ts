@@ -8,7 +8,13 @@
  * eight metrics, the score and the confidence, and only for contracts that can still qualify the
  * two edge models. Nothing is allocated per contract except the records that enter the top N.
  */
-import type { OptionsChain, SpotTicker, SronaOpportunity, SronaReport } from '@marketpipe/contracts';
+import type {
+  OptionsChain,
+  SpotTicker,
+  SronaOpportunity,
+  SronaReport,
+  VolSurfaceSnapshot,
+} from '@marketpipe/contracts';
 import { DAYS_PER_YEAR } from '@marketpipe/quant';
 import { atmImpliedVol, type ChainStats } from './chain';
 import { confidence, freshnessFactor, historyFactor, liquidityFactor } from './confidence';
@@ -45,6 +51,8 @@ export interface UnderlyingInputs {
   spot: SpotTicker | undefined;
   history: CandleHistory;
   moves: MoveDistributionCache;
+  /** chainSurface(chain, p.riskFreeRate), carried as it is; absent or null: the report has none. */
+  surface?: VolSurfaceSnapshot | null;
 }
 
 /** Counts a caller may keep across calls (metrics); the detector only adds to them. */
@@ -278,5 +286,6 @@ export function evaluateUnderlying(
     candidatesEvaluated: candidates,
     opportunities: top,
     oldestInputTime,
+    surface: inputs.surface ?? null,
   };
 }

@@ -28,6 +28,7 @@ export {
   ReturnSeries,
 } from './frequency';
 export { modelGreeks, newModelGreeks, type ModelGreeks } from './greeks';
+export { chainSurface, SURFACE_TENOR_DAYS } from './surface';
 export { CandleHistory } from './history';
 export {
   clamp01,
