@@ -265,6 +265,9 @@ export function mapOptionsChainsInSteps(
   return { records: chains.records, rejected };
 }
 
+// Map mode's checked ticker numbers, 4 per row; reused across calls so a tick allocates none.
+let tickerScratch = new Float64Array(0);
+
 /** The element's symbol when it is an object with a non-empty string symbol (what mapElements accepts), else undefined. */
 function symbolOf(element: unknown): string | undefined {
   if (!isRawObject(element)) return undefined;
@@ -310,19 +313,22 @@ function mapOptionsChainsFused(
   let lastPending: Pending | undefined;
   let lastUnderlying = '';
   try {
-    // Every ticker row must check, matched or not, as mapOptionsTicker would.
-    if (!positional) for (let i = 0; i < nTickers; i++) checkTicker(tickerRows[i] as RawObject);
+    // Map mode: every ticker row is checked, matched or not, as mapOptionsTicker would, and its
+    // numbers kept for the mark pass (NaN for null: checked values are finite).
+    if (!positional) {
+      if (tickerScratch.length < nTickers * 4) tickerScratch = new Float64Array(nTickers * 8);
+      for (let i = 0; i < nTickers; i++) {
+        const t = tickerRows[i] as RawObject;
+        tickerScratch[i * 4] = optionalPositive(t['bidPrice'], 'bidPrice') ?? Number.NaN;
+        tickerScratch[i * 4 + 1] = optionalPositive(t['askPrice'], 'askPrice') ?? Number.NaN;
+        tickerScratch[i * 4 + 2] = optionalPositive(t['lastPrice'], 'lastPrice') ?? Number.NaN;
+        tickerScratch[i * 4 + 3] = requiredNonNegative(t['volume'], 'volume');
+      }
+    }
     for (let i = 0; i < n; i++) {
       const m = markRows[i];
       const symbol = symbolOf(m);
       if (symbol === undefined) return undefined;
-      let t: RawObject | undefined;
-      if (tickerRowBySymbol === undefined) {
-        t = tickerRows[i] as RawObject;
-      } else {
-        const row = tickerRowBySymbol.get(symbol);
-        if (row !== undefined) t = tickerRows[row] as RawObject;
-      }
       const mark = m as RawObject;
       const markPrice = requiredNonNegative(mark['markPrice'], 'markPrice');
       const markIV = requiredNonNegative(mark['markIV'], 'markIV');
@@ -336,14 +342,26 @@ function mapOptionsChainsFused(
       let askPrice: number | null = null;
       let lastPrice: number | null = null;
       let volume = 0;
-      if (t !== undefined) {
-        tickersMatched++;
-        // A bad field throws here in positional mode (map mode checked every row above).
+      let hasTicker = true;
+      if (tickerRowBySymbol === undefined) {
+        // A bad field throws here and the body goes to mapOptionsChainsInSteps.
+        const t = tickerRows[i] as RawObject;
         bidPrice = optionalPositive(t['bidPrice'], 'bidPrice');
         askPrice = optionalPositive(t['askPrice'], 'askPrice');
         lastPrice = optionalPositive(t['lastPrice'], 'lastPrice');
         volume = requiredNonNegative(t['volume'], 'volume');
+      } else {
+        const row = tickerRowBySymbol.get(symbol);
+        if (row === undefined) {
+          hasTicker = false;
+        } else {
+          bidPrice = nullIfNaN(tickerScratch[row * 4] as number);
+          askPrice = nullIfNaN(tickerScratch[row * 4 + 1] as number);
+          lastPrice = nullIfNaN(tickerScratch[row * 4 + 2] as number);
+          volume = tickerScratch[row * 4 + 3] as number;
+        }
       }
+      if (hasTicker) tickersMatched++;
       const instrument = instruments.get(symbol);
       if (instrument === undefined) {
         chainRejected.push({ endpoint: OPTIONS_EXCHANGE_INFO, symbol, reason: UNKNOWN_SYMBOL });
@@ -364,7 +382,7 @@ function mapOptionsChainsFused(
         });
         continue;
       }
-      if (t === undefined) {
+      if (!hasTicker) {
         chainRejected.push({ endpoint: OPTIONS_TICKER, symbol, reason: 'no ticker element for this symbol' });
         continue;
       }
@@ -436,12 +454,8 @@ function mapOptionsChainsFused(
   return records;
 }
 
-/** Throws the FieldError mapOptionsTicker would reject the row with. */
-function checkTicker(t: RawObject): void {
-  optionalPositive(t['bidPrice'], 'bidPrice');
-  optionalPositive(t['askPrice'], 'askPrice');
-  optionalPositive(t['lastPrice'], 'lastPrice');
-  requiredNonNegative(t['volume'], 'volume');
+function nullIfNaN(value: number): number | null {
+  return value === value ? value : null;
 }
 
 /**
